@@ -1,0 +1,256 @@
+#include "checker/check/engine.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+#include <lua.hpp>
+
+#include "checker/lua/api.h"
+#include "checker/lua/json_bridge.h"
+
+namespace topocheck {
+namespace {
+
+constexpr const char* kMetaFields[] = {"id", "title", "severity", "clause", "rationale", "remediation"};
+
+struct PolicyOutcome {
+  bool has_meta = false;
+  PolicyMeta meta;
+  std::vector<Finding> findings;
+  std::vector<std::string> notices;
+  std::vector<std::string> checked;
+  std::optional<PolicyError> error;
+};
+
+PolicyError error_of(const PolicySource& src, const std::string& id, const SandboxError& e) {
+  return {id.empty() ? src.path : id, src.path, e.message, e.traceback};
+}
+
+PolicyError plain_error(const PolicySource& src, const std::string& id, std::string message) {
+  return {id.empty() ? src.path : id, src.path, src.path + ": " + std::move(message), {}};
+}
+
+bool valid_policy_id(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+// Metadata is written as long strings over several lines; reports want it as one paragraph.
+std::string collapse_whitespace(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Reads the policy table on top of the stack into meta. Returns an error message or "".
+std::string read_meta(lua_State* L, PolicyMeta& meta) {
+  if (!lua_istable(L, -1)) {
+    return "a policy file must return its policy table (return { id = ..., check = ... })";
+  }
+  std::string* targets[] = {&meta.id, &meta.title, nullptr, &meta.clause, &meta.rationale,
+                            &meta.remediation};
+  for (size_t i = 0; i < std::size(kMetaFields); ++i) {
+    lua_getfield(L, -1, kMetaFields[i]);
+    if (lua_type(L, -1) != LUA_TSTRING || lua_rawlen(L, -1) == 0) {
+      lua_pop(L, 1);
+      return fmt::format("the policy table lacks '{}' (a non-empty string)", kMetaFields[i]);
+    }
+    const std::string value = collapse_whitespace(lua_tostring(L, -1));
+    lua_pop(L, 1);
+    if (targets[i] != nullptr) {
+      *targets[i] = value;
+    } else if (auto s = severity_from_string(value)) {
+      meta.severity = *s;
+    } else {
+      return fmt::format("unknown severity '{}' (expected info, low, medium, high or critical)", value);
+    }
+  }
+  if (!valid_policy_id(meta.id)) {
+    return fmt::format("policy id '{}' must be upper-case letters, digits, '-' or '_'", meta.id);
+  }
+  lua_getfield(L, -1, "check");
+  const bool has_check = lua_isfunction(L, -1);
+  lua_pop(L, 1);
+  if (!has_check) return "the policy table lacks 'check' (a function)";
+  lua_getfield(L, -1, "settings");
+  if (lua_istable(L, -1)) {
+    std::string problem;
+    const SettingValue settings = lua::to_json(L, -1, problem);
+    if (!problem.empty()) {
+      lua_pop(L, 1);
+      return "settings: " + problem;
+    }
+    for (const auto& [key, value] : settings.items()) meta.settings[key] = value;
+  } else if (!lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return "'settings' must be a table";
+  }
+  lua_pop(L, 1);
+  return {};
+}
+
+// The JSON type family a setting belongs to: overrides must keep it.
+std::string type_family(const SettingValue& v) {
+  if (v.is_number()) return "number";
+  if (v.is_boolean()) return "boolean";
+  if (v.is_string()) return "string";
+  if (v.is_array()) return "list";
+  if (v.is_object()) return "table";
+  return "null";
+}
+
+// Builds the settings table passed to check(): the policy's own table (so list settings keep
+// their defaults) with overrides applied. Returns an error for an override of an unknown setting.
+std::string push_settings(lua_State* L, int policy_table, PolicyMeta& meta,
+                          const SettingOverrides& overrides) {
+  lua_newtable(L);
+  lua_getfield(L, policy_table, "settings");
+  if (lua_istable(L, -1)) {
+    lua_pushnil(L);
+    while (lua_next(L, -2) != 0) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_settable(L, -5);
+    }
+  }
+  lua_pop(L, 1);
+  const auto it = overrides.find(meta.id);
+  if (it == overrides.end()) return {};
+  for (const auto& [key, value] : it->second) {
+    const auto current = meta.settings.find(key);
+    if (current == meta.settings.end()) {
+      return fmt::format("setting '{}' of policy {} does not exist", key, meta.id);
+    }
+    if (type_family(current->second) != type_family(value)) {
+      return fmt::format("setting '{}' of policy {} expects a {}, got a {}", key, meta.id,
+                         type_family(current->second), type_family(value));
+    }
+    current->second = value;
+    lua::push_json(L, value);
+    lua_setfield(L, -2, key.c_str());
+  }
+  return {};
+}
+
+bool selected(const RunOptions& options, const std::string& id) {
+  return options.only.empty() ||
+         std::find(options.only.begin(), options.only.end(), id) != options.only.end();
+}
+
+PolicyOutcome run_one(const PolicySource& src, const PolicyPack& pack, const Estate& estate,
+                      const EstateGraph& graph, const ReachabilityIndex* reach,
+                      const RunOptions& options, bool run_check) {
+  PolicyOutcome out;
+  PolicyContext ctx;
+  ctx.estate = &estate;
+  ctx.graph = &graph;
+  ctx.reach = reach;
+  ctx.as_of = options.as_of;
+  ctx.lib_dir = pack.lib_dir;
+
+  Sandbox sandbox(options.limits);
+  install_policy_api(sandbox, ctx);
+  lua_State* L = sandbox.state();
+  if (auto err = sandbox.run_chunk(src.source, src.path, 1)) {
+    out.error = error_of(src, "", err);
+    return out;
+  }
+  out.meta.file = src.path;
+  if (std::string problem = read_meta(L, out.meta); !problem.empty()) {
+    out.error = plain_error(src, out.meta.id, problem);
+    return out;
+  }
+  out.has_meta = true;
+  const int policy_table = lua_gettop(L);
+  if (std::string problem = push_settings(L, policy_table, out.meta, options.settings);
+      !problem.empty()) {
+    out.error = plain_error(src, out.meta.id, problem);
+    return out;
+  }
+  if (!run_check || !selected(options, out.meta.id)) return out;
+
+  ctx.policy_id = out.meta.id;
+  ctx.default_severity = out.meta.severity;
+  ctx.clause = out.meta.clause;
+  ctx.title = out.meta.title;
+  lua_getfield(L, policy_table, "check");
+  lua_getglobal(L, "estate");
+  lua_pushvalue(L, -3);  // settings
+  if (auto err = sandbox.call(2, 0)) out.error = error_of(src, out.meta.id, err);
+  out.findings = std::move(ctx.findings);
+  out.notices = std::move(ctx.notices);
+  for (Index c = 0; c < ctx.checked.size(); ++c) {
+    if (ctx.checked[c]) out.checked.push_back(estate.cis[c].id);
+  }
+  std::sort(out.checked.begin(), out.checked.end());
+  return out;
+}
+
+CheckResult run_pack(const PolicyPack& pack, const Estate& estate, const EstateGraph& graph,
+                     const ReachabilityIndex* reach, const RunOptions& options, bool run_check) {
+  CheckResult result;
+  std::map<std::string, std::string> file_of_id;
+  for (const PolicySource& src : pack.policies) {
+    PolicyOutcome out = run_one(src, pack, estate, graph, reach, options, run_check);
+    if (out.has_meta) {
+      auto [it, inserted] = file_of_id.emplace(out.meta.id, src.path);
+      if (!inserted) {
+        result.errors.push_back(plain_error(
+            src, out.meta.id, fmt::format("policy id {} is already used by {}", out.meta.id, it->second)));
+        continue;
+      }
+      if (!selected(options, out.meta.id)) continue;
+      result.policies.push_back(out.meta);
+      if (run_check) result.checked[out.meta.id] = std::move(out.checked);
+    }
+    for (auto& f : out.findings) result.findings.push_back(std::move(f));
+    for (auto& n : out.notices) result.notices.push_back({out.meta.id, std::move(n)});
+    if (out.error) result.errors.push_back(std::move(*out.error));
+  }
+  for (const auto& [id, values] : options.settings) {
+    if (!file_of_id.count(id)) {
+      result.errors.push_back({id, pack.dir, fmt::format("settings given for policy {}, which is not in {}", id, pack.dir), {}});
+    }
+  }
+  for (const std::string& id : options.only) {
+    if (!file_of_id.count(id)) {
+      result.errors.push_back({id, pack.dir, fmt::format("no policy with id {} in {}", id, pack.dir), {}});
+    }
+  }
+  for (const auto& [id, file] : file_of_id) result.pack_ids.push_back(id);
+  std::sort(result.policies.begin(), result.policies.end(),
+            [](const PolicyMeta& a, const PolicyMeta& b) { return a.id < b.id; });
+  std::stable_sort(result.notices.begin(), result.notices.end(), [](const Notice& a, const Notice& b) {
+    return std::tie(a.policy, a.message) < std::tie(b.policy, b.message);
+  });
+  std::stable_sort(result.errors.begin(), result.errors.end(),
+                   [](const PolicyError& a, const PolicyError& b) { return a.policy < b.policy; });
+  sort_findings(result.findings);
+  return result;
+}
+
+}  // namespace
+
+CheckResult read_policy_metadata(const PolicyPack& pack, const RunOptions& options) {
+  const Estate empty;
+  const EstateGraph graph(empty);
+  return run_pack(pack, empty, graph, nullptr, options, false);
+}
+
+CheckResult run_policies(const PolicyPack& pack, const Estate& estate, const EstateGraph& graph,
+                         const ReachabilityIndex* reach, const RunOptions& options) {
+  return run_pack(pack, estate, graph, reach, options, true);
+}
+
+}  // namespace topocheck

@@ -1,0 +1,212 @@
+// The loader's public API: one document at a time (read, hash, parse, convert, drop the tree),
+// then the checks that need the whole estate. Nothing is thrown across this API; whatever goes
+// wrong inside, down to running out of memory, becomes a diagnostic.
+#include "checker/load/toml_loader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <deque>
+#include <future>
+#include <optional>
+#include <thread>
+
+#include "checker/load/cross_checks.h"
+#include "checker/load/entity_readers.h"
+#include "checker/load/load_context.h"
+#include "checker/load/overlay.h"
+#include "checker/load/source_bytes.h"
+#include "checker/util/sha256.h"
+
+namespace topocheck {
+namespace {
+
+// toml++ says "Error while parsing table header: cannot redefine ..."; ours read
+// "invalid table header: cannot redefine ...", starting lower-case like every diagnostic.
+std::string syntax_message(std::string_view description) {
+  constexpr std::string_view kPrefix = "Error while parsing ";
+  if (description.substr(0, kPrefix.size()) == kPrefix) {
+    return "invalid " + std::string(description.substr(kPrefix.size()));
+  }
+  std::string out(description);
+  if (!out.empty()) out[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
+// One document read, hashed and parsed, ready to be converted into the model. Parsing is the
+// expensive part, so it runs on worker threads; conversion stays in file order on the caller's
+// thread, so ids, diagnostics and indices are the same however the work was scheduled.
+struct ParsedDocument {
+  std::string read_error;      // the file could not be read or is too large
+  std::string sha256;
+  bool empty = false;
+  std::optional<toml::table> root;
+  std::optional<Diagnostic> syntax_error;  // line/column/message; file filled in later
+  std::string internal_error;
+};
+
+ParsedDocument parse_document(std::string_view text) {
+  ParsedDocument doc;
+  doc.sha256 = sha256_hex(text);
+  if (text.empty()) {
+    doc.empty = true;
+    return doc;
+  }
+  try {
+    doc.root = toml::parse(text);
+  } catch (const toml::parse_error& e) {
+    Diagnostic d;
+    d.line = e.source().begin.line;
+    d.column = e.source().begin.column;
+    d.message = syntax_message(e.description());
+    doc.syntax_error = std::move(d);
+  } catch (const std::exception& e) {
+    doc.internal_error = std::string("internal error while loading: ") + e.what();
+  }
+  return doc;
+}
+
+ParsedDocument read_and_parse(const std::string& path, size_t max_bytes) {
+  std::string error;
+  try {
+    auto bytes = read_source_bytes(path, max_bytes, error);
+    if (bytes) return parse_document(*bytes);
+  } catch (const std::exception& e) {
+    error = std::string("internal error while reading: ") + e.what();
+  }
+  ParsedDocument doc;
+  doc.read_error = error;
+  return doc;
+}
+
+// Converts a parsed document into the model and reports what went wrong with it.
+void convert_document(LoadContext& ctx, ParsedDocument& doc) {
+  const SourceLoc whole_file{ctx.file, 0, 0};
+  SourceFile& file = ctx.estate.files[ctx.file];
+  file.sha256 = doc.sha256;
+  if (!doc.read_error.empty()) return ctx.error(whole_file, "", doc.read_error);
+  if (!doc.internal_error.empty()) return ctx.error(whole_file, "", doc.internal_error);
+  if (doc.empty) return ctx.warning(whole_file, "", "file is empty");
+  if (doc.syntax_error) {
+    return ctx.error(SourceLoc{ctx.file, doc.syntax_error->line, doc.syntax_error->column}, "",
+                     doc.syntax_error->message);
+  }
+  try {
+    read_document(ctx, *doc.root);
+  } catch (const std::exception& e) {
+    ctx.error(whole_file, "", std::string("internal error while loading: ") + e.what());
+  }
+  doc.root.reset();  // drop the tree (about 11x the file size) before the next file
+}
+
+uint32_t add_file(LoadContext& ctx, const std::string& path) {
+  ctx.estate.files.push_back(SourceFile{path, {}, {}, {}, {}});
+  return static_cast<uint32_t>(ctx.estate.files.size() - 1);
+}
+
+void finish_load(LoadContext& ctx) {
+  try {
+    resolve_references(ctx);
+    complete_interfaces(ctx);
+    check_ca_chains(ctx);
+  } catch (const std::exception& e) {
+    ctx.diags.error("", 0, 0, "", std::string("internal error while loading: ") + e.what());
+  }
+  ctx.diags.sort();
+}
+
+}  // namespace
+
+LoadResult load_estate_files(const std::vector<std::string>& files, const LoadOptions& options) {
+  LoadResult result;
+  LoadContext ctx{result.estate, result.diagnostics};
+  // A window of files parses ahead on worker threads; at most `window` trees are alive at once.
+  const size_t window = std::max<size_t>(1, std::min<size_t>(4, std::thread::hardware_concurrency()));
+  std::deque<std::future<ParsedDocument>> ahead;
+  size_t next = 0;
+  auto launch = [&] {
+    while (next < files.size() && ahead.size() < window) {
+      ahead.push_back(std::async(std::launch::async, read_and_parse, files[next++], options.max_file_bytes));
+    }
+  };
+  launch();
+  for (const std::string& path : files) {
+    ParsedDocument doc = ahead.front().get();
+    ahead.pop_front();
+    launch();
+    ctx.file = add_file(ctx, path);
+    convert_document(ctx, doc);
+  }
+  finish_load(ctx);
+  return result;
+}
+
+LoadResult load_estate(const std::vector<std::string>& args, const LoadOptions& options) {
+  Diagnostics collected;
+  std::vector<std::string> files;
+  try {
+    files = collect_estate_files(args, collected);
+  } catch (const std::exception& e) {
+    collected.error("", 0, 0, "", std::string("internal error while listing files: ") + e.what());
+  }
+  LoadResult result = load_estate_files(files, options);
+  result.diagnostics.append(collected);
+  result.diagnostics.sort();
+  return result;
+}
+
+LoadResult load_estate_with_overlays(const std::vector<std::string>& args,
+                                     const std::vector<std::string>& overlay_files,
+                                     const LoadOptions& options) {
+  if (overlay_files.empty()) return load_estate(args, options);
+  LoadResult result;
+  LoadContext ctx{result.estate, result.diagnostics};
+  Diagnostics collected;
+  const std::vector<std::string> files = collect_estate_files(args, collected);
+  // Overlays need every tree at once: parse all, edit the trees, then convert in order.
+  std::vector<ParsedDocument> base_docs, overlay_docs;
+  for (const std::string& path : files) base_docs.push_back(read_and_parse(path, options.max_file_bytes));
+  for (const std::string& path : overlay_files) overlay_docs.push_back(read_and_parse(path, options.max_file_bytes));
+  std::vector<toml::table*> base_roots, overlay_roots;
+  std::vector<std::string> overlay_paths;
+  for (ParsedDocument& d : base_docs) {
+    if (d.root) base_roots.push_back(&*d.root);
+  }
+  for (size_t i = 0; i < overlay_docs.size(); ++i) {
+    if (!overlay_docs[i].root) continue;
+    overlay_roots.push_back(&*overlay_docs[i].root);
+    overlay_paths.push_back(overlay_files[i]);
+  }
+  apply_overlays(base_roots, overlay_roots, overlay_paths, result.diagnostics);
+  for (size_t i = 0; i < files.size(); ++i) {
+    ctx.file = add_file(ctx, files[i]);
+    convert_document(ctx, base_docs[i]);
+  }
+  for (size_t i = 0; i < overlay_files.size(); ++i) {
+    ctx.file = add_file(ctx, overlay_files[i]);
+    convert_document(ctx, overlay_docs[i]);
+  }
+  finish_load(ctx);
+  result.diagnostics.append(collected);
+  result.diagnostics.sort();
+  return result;
+}
+
+LoadResult load_estate_from_strings(const std::vector<std::pair<std::string, std::string>>& docs,
+                                    const LoadOptions& options) {
+  LoadResult result;
+  LoadContext ctx{result.estate, result.diagnostics};
+  for (const auto& [name, text] : docs) {
+    ctx.file = add_file(ctx, name);
+    std::string too_big = check_source_size(text.size(), options.max_file_bytes);
+    if (!too_big.empty()) {
+      ctx.error(SourceLoc{ctx.file, 0, 0}, "", too_big);
+      continue;
+    }
+    ParsedDocument doc = parse_document(text);
+    convert_document(ctx, doc);
+  }
+  finish_load(ctx);
+  return result;
+}
+
+}  // namespace topocheck

@@ -1,0 +1,167 @@
+#include "checker/lua/reach_api.h"
+
+#include <string>
+
+#include "checker/graph/reach.h"
+#include "checker/lua/views.h"
+
+namespace topocheck::lua {
+namespace {
+
+const ReachabilityIndex& reach_of(lua_State* L) {
+  const ReachabilityIndex* reach = context(L).reach;
+  if (reach == nullptr) luaL_error(L, "reachability was not computed for this run");
+  return *reach;
+}
+
+void set_string(lua_State* L, const char* key, const std::string& value) {
+  lua_pushlstring(L, value.data(), value.size());
+  lua_setfield(L, -2, key);
+}
+
+void push_hop(lua_State* L, const Hop& h) {
+  lua_createtable(L, 0, 8);
+  set_string(L, "node", h.node);
+  set_string(L, "service", h.service);
+  set_string(L, "via", h.via);
+  if (!h.firewall.empty()) {
+    set_string(L, "firewall", h.firewall);
+    set_string(L, "rule_ref", h.rule_ref);
+    lua_pushinteger(L, h.rule_order);
+    lua_setfield(L, -2, "rule_order");
+  }
+  if (!h.nat.empty()) set_string(L, "nat", h.nat);
+  if (h.where.line != 0) {
+    lua_createtable(L, 0, 2);
+    set_string(L, "file", h.where.file);
+    lua_pushinteger(L, h.where.line);
+    lua_setfield(L, -2, "line");
+    lua_setfield(L, -2, "where");
+  }
+}
+
+// {source, source_kind, source_zone, kind, service, hops = {...}, cis = {ids}}
+void push_path(lua_State* L, const ReachabilityIndex& reach, const ReachPath& p) {
+  const Estate& e = reach.estate();
+  const SourceAtom& atom = reach.atoms()[p.source_atom];
+  static constexpr const char* kKinds[] = {"internet", "subnet", "ci", "zone"};
+  lua_createtable(L, 0, 8);
+  set_string(L, "source", atom.label);
+  set_string(L, "source_kind", kKinds[static_cast<int>(atom.kind)]);
+  if (atom.zone != kNoIndex) set_string(L, "source_zone", e.zones[atom.zone].id);
+  if (atom.ci != kNoIndex) set_string(L, "source_ci", e.cis[atom.ci].id);
+  if (atom.subnet != kNoIndex) set_string(L, "source_subnet", e.subnets[atom.subnet].id);
+  if (atom.kind == SourceAtom::Kind::internet) set_string(L, "kind", p.confirmed ? "confirmed" : "latent");
+  set_string(L, "service", to_string(p.service));
+  lua_createtable(L, static_cast<int>(p.hops.size()), 0);
+  for (size_t i = 0; i < p.hops.size(); ++i) {
+    push_hop(L, p.hops[i]);
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_setfield(L, -2, "hops");
+  lua_createtable(L, static_cast<int>(p.cis.size()), 0);
+  for (size_t i = 0; i < p.cis.size(); ++i) {
+    push_ci(L, p.cis[i]);
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_setfield(L, -2, "cis");
+  // Firewalls crossed, in order (CI views).
+  lua_newtable(L);
+  int n = 0;
+  for (const Hop& h : p.hops) {
+    if (h.firewall.empty()) continue;
+    push_ci(L, e.find_ci(h.firewall));
+    lua_rawseti(L, -2, ++n);
+  }
+  lua_setfield(L, -2, "firewalls");
+}
+
+void push_paths(lua_State* L, const ReachabilityIndex& reach, const std::vector<ReachPath>& paths) {
+  lua_createtable(L, static_cast<int>(paths.size()), 0);
+  for (size_t i = 0; i < paths.size(); ++i) {
+    push_path(L, reach, paths[i]);
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+}
+
+// estate.internet_paths(ci) -> nil | {confirmed = bool, paths = {...}, more_paths = N}
+int internet_paths(lua_State* L) {
+  const Index ci = to_ci(L, 1);
+  if (ci == kNoIndex) return luaL_argerror(L, 1, "expected a ci");
+  const ReachabilityIndex& reach = reach_of(L);
+  const InternetExposure* ex = reach.internet_exposure(ci);
+  if (ex == nullptr) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_createtable(L, 0, 3);
+  lua_pushboolean(L, ex->confirmed());
+  lua_setfield(L, -2, "confirmed");
+  push_paths(L, reach, ex->paths);
+  lua_setfield(L, -2, "paths");
+  lua_pushinteger(L, static_cast<lua_Integer>(ex->more_paths));
+  lua_setfield(L, -2, "more_paths");
+  return 1;
+}
+
+int exposures_step(lua_State* L) {
+  const ReachabilityIndex& reach = reach_of(L);
+  const lua_Integer pos = lua_tointeger(L, lua_upvalueindex(1));
+  const auto& all = reach.internet_exposures();
+  if (pos >= static_cast<lua_Integer>(all.size())) return 0;
+  lua_pushinteger(L, pos + 1);
+  lua_replace(L, lua_upvalueindex(1));
+  push_ci(L, all[pos].ci);
+  return 1;
+}
+
+// for ci in estate.exposed() do ... end: every CI the internet reaches, in CI order.
+int exposed(lua_State* L) {
+  reach_of(L);
+  lua_pushinteger(L, 0);
+  lua_pushcclosure(L, exposures_step, 1);
+  return 1;
+}
+
+// estate.sources_reaching(ci [, service]) -> { path, ... } one per (source, service)
+int sources_reaching(lua_State* L) {
+  const Index ci = to_ci(L, 1);
+  if (ci == kNoIndex) return luaL_argerror(L, 1, "expected a ci");
+  std::optional<Service> service;
+  if (!lua_isnoneornil(L, 2)) {
+    service = parse_service(luaL_checkstring(L, 2));
+    if (!service) return luaL_argerror(L, 2, "expected a service such as \"tcp/22\"");
+  }
+  const ReachabilityIndex& reach = reach_of(L);
+  push_paths(L, reach, reach.sources_reaching(ci, service));
+  return 1;
+}
+
+// estate.source_members(label) -> { ci view, ... }: the CIs whose traffic a source stands for.
+int source_members(lua_State* L) {
+  const ReachabilityIndex& reach = reach_of(L);
+  const Index atom = reach.find_atom(luaL_checkstring(L, 1));
+  if (atom == kNoIndex) return luaL_argerror(L, 1, "no such source");
+  const auto& list = reach.atom_members(atom);
+  lua_createtable(L, static_cast<int>(list.size()), 0);
+  for (size_t i = 0; i < list.size(); ++i) {
+    push_ci(L, list[i]);
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  return 1;
+}
+
+}  // namespace
+
+void add_reach_functions(lua_State* L) {
+  lua_pushcfunction(L, internet_paths);
+  lua_setfield(L, -2, "internet_paths");
+  lua_pushcfunction(L, exposed);
+  lua_setfield(L, -2, "exposed");
+  lua_pushcfunction(L, sources_reaching);
+  lua_setfield(L, -2, "sources_reaching");
+  lua_pushcfunction(L, source_members);
+  lua_setfield(L, -2, "source_members");
+}
+
+}  // namespace topocheck::lua
