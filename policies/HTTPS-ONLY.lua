@@ -1,0 +1,81 @@
+-- HTTPS-ONLY: user interfaces are reachable only over encrypted transport.
+-- A live CI (not a firewall or router) that listens on a plaintext service (setting
+-- plaintext_services) is a finding when that service is reachable from the internet or from a
+-- user zone (named in `user_zones` or holding a workstation) on a path whose first CI is the CI
+-- itself: the user talks plaintext to it. A CI reached only through a proxy is judged at the
+-- proxy, which is the user-facing interface. With allow_edge_redirect, tcp/80 on the customer's
+-- edge devices (WAF, CDN, DDoS protection) is accepted: it serves the redirect to HTTPS.
+-- Classes in exempt_classes (CA, proxies, DNS, NTP, DHCP) offer no user interface.
+local common = import("common")
+local network = import("network")
+
+local function user_facing(path, ci, user_zones)
+  if path.cis[1] == nil or path.cis[1].id ~= ci.id then return nil end
+  if path.source_kind == "internet" then return "the internet" end
+  if path.source_zone and user_zones[path.source_zone] then return "user zone " .. path.source_zone end
+  for _, m in ipairs(network.members(path)) do
+    if m.class == "workstation" then return "workstations" end
+  end
+  return nil
+end
+
+return {
+  id = "HTTPS-ONLY",
+  title = "User interfaces are reachable only over encrypted transport",
+  severity = "high",
+  clause = "001_7ec376e99bc09a3c.txt §B.3",
+  rationale = [[
+"Die Oberfläche ist passwortgeschützt und nur über eine verschlüsselte Verbindung (https) zu
+erreichen." (B.3)]],
+  remediation = [[
+Offer the user interface over HTTPS only: close the plaintext listener or the firewall rules that
+admit users or the internet to it; let only the customer's edge redirect HTTP to HTTPS.]],
+  settings = {
+    -- Unencrypted services a user must never reach: HTTP, HTTP-alt, FTP, Telnet.
+    plaintext_services = { "tcp/80", "tcp/8080", "tcp/21", "tcp/23" },
+    -- Ids of user zones (zones holding a workstation count anyway).
+    user_zones = {},
+    -- Accept tcp/80 on the customer's WAF/CDN/DDoS protection (HTTP to HTTPS redirect).
+    allow_edge_redirect = true,
+    -- Infrastructure whose plaintext protocols are no user interface: CRL/OCSP distribution on a
+    -- CA, the proxy port of a web proxy (it carries TLS via CONNECT), DNS, NTP, DHCP.
+    exempt_classes = { "ca", "swg", "web_proxy", "dns", "ntp", "dhcp" },
+    max_paths = 5,
+  },
+
+  check = function(estate, settings)
+    local user_zones = network.user_zones(settings.user_zones)
+    local exempt = common.set(settings.exempt_classes)
+    for ci in estate.cis() do
+      if common.is_live(ci) and not common.is_network_device(ci) and #ci.listens > 0
+        and not exempt[ci.class] then
+        checked(ci)
+        local plaintext, bad, seen = network.listened(ci, settings.plaintext_services), {}, {}
+        local whom = {}
+        for _, svc in ipairs(plaintext) do
+          local redirect = settings.allow_edge_redirect and common.is_customer_edge(ci) and svc == "tcp/80"
+          if not redirect then
+            for _, path in ipairs(estate.sources_reaching(ci, svc)) do
+              local who = user_facing(path, ci, user_zones)
+              if who and not seen[path.source .. " " .. path.service] then
+                seen[path.source .. " " .. path.service] = true
+                bad[#bad + 1] = path
+                whom[#whom + 1] = string.format("%s from %s", path.service, who)
+              end
+            end
+          end
+        end
+        if #bad > 0 then
+          local shown, left = common.first_paths(bad, settings.max_paths)
+          local services = common.path_services(bad)
+          report(ci, "reachable without encryption: " .. table.concat(whom, ", "), {
+            key = "plaintext:" .. table.concat(services, ","),
+            paths = shown,
+            more_paths = left,
+            evidence = { { fact = "listens on " .. table.concat(plaintext, ", "), at = ci:where("listens") } },
+          })
+        end
+      end
+    end
+  end,
+}

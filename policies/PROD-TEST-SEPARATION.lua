@@ -1,0 +1,136 @@
+-- PROD-TEST-SEPARATION: production and test are separated: no CI serves both, and no network
+-- flow is allowed between them.
+-- A CI's environment is its own `environment`, else the one of its zones. Production is the
+-- environments in `prod` (prod, dr), test the ones in `test` (test, dev).
+--   1. A live CI (not a firewall or router) with interfaces in a production zone and in a test zone serves both.
+--   2. A runs_on, hosted_on, depends_on or replicates_to relation between a production CI and a
+--      test CI (either way) makes one serve the other: a finding on the relation's `from` CI.
+--   3. A live CI of one side that a source of the other side reaches (sources_reaching, all
+--      services) is a finding; the source's side is its zone's environment, else the environments
+--      of the CIs it stands for. Sources that stand only for shared infrastructure
+--      (shared_classes: PAM, monitoring, scanners ...) serve both sides and are not judged.
+local common = import("common")
+local network = import("network")
+
+local RELATIONS = { "runs_on", "hosted_on", "depends_on", "replicates_to" }
+
+local function side_of(env, sides)
+  if env == nil then return nil end
+  return sides[env]
+end
+
+local function source_side(path, sides, shared)
+  if path.source_kind == "internet" then return nil end
+  local members = network.members(path)
+  local all_shared = #members > 0
+  for _, m in ipairs(members) do all_shared = all_shared and shared[m.class] == true end
+  if all_shared then return nil end
+  local zone = path.source_zone and estate.zone(path.source_zone)
+  if zone and zone.environment then return side_of(zone.environment, sides) end
+  local found
+  for _, m in ipairs(members) do
+    local s = side_of(network.environment(m), sides)
+    if s and found and s ~= found then return nil end
+    found = s or found
+  end
+  return found
+end
+
+local function zone_sides(ci, sides)
+  local by_side = {}
+  for _, zone in ipairs(ci.zones) do
+    local s = side_of(zone.environment, sides)
+    if s then
+      by_side[s] = by_side[s] or {}
+      table.insert(by_side[s], zone.id)
+    end
+  end
+  return by_side
+end
+
+local function check_flows(ci, side, sides, settings)
+  local bad, seen = {}, {}
+  for _, path in ipairs(estate.sources_reaching(ci)) do
+    local s = source_side(path, sides, common.set(settings.shared_classes))
+    if s and s ~= side and not seen[path.source] then
+      seen[path.source] = true
+      bad[#bad + 1] = path
+    end
+  end
+  if #bad > 0 then
+    local shown, left = common.first_paths(bad, settings.max_paths)
+    local other = side == "prod" and "test" or "prod"
+    report(ci, string.format("%s system reachable from %s: %s on %s", side, other,
+                             network.source_names(network.one_per_source(bad)),
+                             table.concat(common.path_services(bad), ", ")), {
+      key = "flow:" .. network.source_names(bad),
+      paths = shown,
+      more_paths = left,
+    })
+  end
+end
+
+return {
+  id = "PROD-TEST-SEPARATION",
+  title = "Production and test are separated",
+  severity = "high",
+  clause = "001_7ec376e99bc09a3c.txt §B.4",
+  rationale = [[
+"Es gibt eine physische Trennung zwischen der Produktiv- und der Testumgebung mit dedizierten
+Servern und Umgebungen. Die Testumgebung ist von der Produktivumgebung getrennt, damit die zu
+testende Software keinen Schaden für den produktiven Betrieb anrichten kann." (B.4)]],
+  remediation = [[
+Give test its own servers and zones: move test CIs off production hosts, remove dependencies and
+replication between the environments, and delete firewall rules that let one reach the other.]],
+  settings = {
+    prod = { "prod", "dr" },
+    test = { "test", "dev" },
+    -- Shared infrastructure that serves both environments; flows from it are not judged.
+    shared_classes = { "pam", "jump_server", "vuln_scanner", "monitoring", "siem", "log_server", "dns",
+                       "ntp", "directory", "edr_console", "firewall_manager" },
+    max_paths = 5,
+  },
+
+  check = function(estate, settings)
+    local sides = {}
+    for _, e in ipairs(settings.prod) do sides[e] = "prod" end
+    for _, e in ipairs(settings.test) do sides[e] = "test" end
+    local any_env = false
+    for zone in estate.zones() do any_env = any_env or zone.environment ~= nil end
+    for ci in estate.cis() do any_env = any_env or ci.environment ~= nil end
+    if not any_env then
+      notice("neither zones nor CIs name their environment: production and test could not be told apart")
+      return
+    end
+    for ci in estate.cis() do
+      if common.is_live(ci) and not common.is_network_device(ci) then
+        local by_side = zone_sides(ci, sides)
+        if by_side.prod and by_side.test then
+          report(ci, string.format("has interfaces in production zone(s) %s and test zone(s) %s",
+                                   table.concat(by_side.prod, ", "), table.concat(by_side.test, ", ")), {
+            key = "zones",
+            evidence = { { fact = "interfaces", at = ci:where("interfaces") } },
+          })
+        end
+      end
+    end
+    for _, type in ipairs(RELATIONS) do
+      for rel in estate.relations{type = type} do
+        local a, b = side_of(network.environment(rel.from), sides), side_of(network.environment(rel.to), sides)
+        if a and b and a ~= b and common.is_live(rel.from) and common.is_live(rel.to) then
+          report(rel.from, string.format("%s system %s %s, a %s system", a, type, rel.to.id, b), {
+            key = type .. ":" .. rel.to.id,
+            evidence = { { fact = string.format("%s %s %s", rel.from.id, type, rel.to.id), at = rel:where() } },
+          })
+        end
+      end
+    end
+    for ci in estate.cis() do
+      local side = side_of(network.environment(ci), sides)
+      if common.is_live(ci) and side and not common.is_network_device(ci) and #ci.interfaces > 0 then
+        checked(ci)
+        check_flows(ci, side, sides, settings)
+      end
+    end
+  end,
+}
