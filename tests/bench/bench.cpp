@@ -1,0 +1,108 @@
+// Benchmark: times each phase of a full check (collect, load, graph, reachability, policies,
+// JSON report) on an estate and prints a table with the peak memory after each phase.
+//
+//   tests/bench/gen_estate.py --cis 100000 --out /tmp/estate-100k
+//   build/tests/bench/topocheck_bench /tmp/estate-100k [--policies DIR] [--repeat N]
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "checker/check/engine.h"
+#include "checker/check/policy.h"
+#include "checker/graph/graph.h"
+#include "checker/graph/reach.h"
+#include "checker/load/toml_loader.h"
+#include "reports/report.h"
+
+using namespace topocheck;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+struct Phase {
+  std::string name;
+  double seconds;
+  double peak_mib;
+  std::string detail;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> estate_args;
+  std::string policy_dir = default_policy_dir();
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--policies" && i + 1 < argc) {
+      policy_dir = argv[++i];
+    } else if (a == "--help" || a == "-h") {
+      std::puts("usage: topocheck_bench ESTATE... [--policies DIR]");
+      return 0;
+    } else {
+      estate_args.push_back(a);
+    }
+  }
+  if (estate_args.empty()) {
+    std::fputs("usage: topocheck_bench ESTATE... [--policies DIR]\n", stderr);
+    return 2;
+  }
+  std::vector<Phase> phases;
+  auto t = Clock::now();
+  auto lap = [&](const std::string& name, std::string detail) {
+    const auto now = Clock::now();
+    phases.push_back({name, std::chrono::duration<double>(now - t).count(), peak_rss_mib(), std::move(detail)});
+    t = now;
+  };
+  const auto start = t;
+
+  Diagnostics diags;
+  const auto files = collect_estate_files(estate_args, diags);
+  lap("collect", fmt::format("{} files", files.size()));
+  const LoadResult loaded = load_estate_files(files);
+  if (loaded.diagnostics.has_errors()) {
+    std::fprintf(stderr, "estate has %zu input errors\n", loaded.diagnostics.error_count());
+    return 2;
+  }
+  const Estate& e = loaded.estate;
+  lap("load (parse + model)", fmt::format("{} CIs, {} relations, {} rules", e.cis.size(), e.relations.size(), e.rules.size()));
+  const EstateGraph graph(e);
+  lap("graph", fmt::format("{} vertices, {} edges", boost::num_vertices(graph.graph()), boost::num_edges(graph.graph())));
+  const ReachabilityIndex reach(graph);
+  lap("reachability", fmt::format("{} source atoms, {} internet-exposed CIs", reach.atoms().size(), reach.internet_exposures().size()));
+  PolicyPack pack;
+  std::string error;
+  if (!load_policy_pack(policy_dir, pack, error)) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 2;
+  }
+  RunOptions options;
+  options.as_of = *parse_date("2026-11-23");
+  CheckResult result = run_policies(pack, e, graph, &reach, options);
+  lap("policies", fmt::format("{} policies, {} findings, {} errors", result.policies.size(), result.findings.size(), result.errors.size()));
+  Report report;
+  report.findings = std::move(result.findings);
+  report.policies = std::move(result.policies);
+  std::ostringstream out;
+  make_report_writer("json")->write(report, out, {});
+  lap("report (json)", fmt::format("{:.1f} MiB", static_cast<double>(out.str().size()) / (1 << 20)));
+
+  std::printf("%-22s %10s %12s  %s\n", "phase", "seconds", "peak MiB", "detail");
+  for (const Phase& p : phases) {
+    std::printf("%-22s %10.3f %12.1f  %s\n", p.name.c_str(), p.seconds, p.peak_mib, p.detail.c_str());
+  }
+  std::printf("%-22s %10.3f %12.1f\n", "total", std::chrono::duration<double>(Clock::now() - start).count(), peak_rss_mib());
+  for (const PolicyError& pe : result.errors) std::fprintf(stderr, "policy error: %s\n", pe.message.c_str());
+  return 0;
+}
