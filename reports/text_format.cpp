@@ -26,7 +26,9 @@ std::string format_hop(const Hop& hop, bool first) {
   std::string line = first ? printable(hop.node) : fmt::format("-> {}", printable(hop.node));
   if (!hop.service.empty() && !first) line += fmt::format(" on {}", printable(hop.service));
   if (!hop.firewall.empty()) {
-    line += fmt::format("  [{} rule {}", printable(hop.firewall), hop.rule_order);
+    // A proxy forwarded the traffic and a firewall let the forwarded flow through: say both.
+    const bool forwarded = hop.via.rfind("forwards_to", 0) == 0;
+    line += fmt::format("  [{}{} rule {}", forwarded ? "forwarded, " : "", printable(hop.firewall), hop.rule_order);
     if (!hop.rule_ref.empty()) line += fmt::format(" \"{}\"", printable(hop.rule_ref));
     line += "]";
   } else if (!hop.via.empty() && hop.via != "start") {

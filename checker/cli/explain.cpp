@@ -29,6 +29,8 @@ the forwarding relation behind each hop.
                      "why is this NOT reachable": the rule that denies, or the default deny
 
 Exit codes: 0 reachable (or --ci), 1 not reachable (--from/--to), 2 input or usage error.
+A flow the firewalls stop on its way to the CI may still arrive through a proxy: the trace then
+lists the forwarded paths after "not reached", and counts as reachable.
 
 Examples:
   topocheck explain fixtures/sample --ci sftp-partner-1
@@ -89,7 +91,24 @@ int explain_flow(const ReachabilityIndex& reach, const std::string& from, Index 
                  const std::optional<Service>& service) {
   const FlowTrace trace = reach.trace(from, ci, service);
   for (const std::string& line : trace.lines) std::cout << printable(line) << '\n';
-  return trace.reached ? kExitClean : kExitFindings;
+  if (trace.reached) return kExitClean;
+  // The direct flow stops, but a proxy may still carry the traffic there: a network engineer
+  // asking "why is this reachable" must not be told "it is not".
+  const Estate& e = reach.estate();
+  const bool from_internet = from == "internet" || (from.rfind("zone:", 0) == 0 && [&] {
+                               const Index z = e.find_zone(from.substr(5));
+                               return z != kNoIndex && e.zones[z].kind == ZoneKind::internet;
+                             }());
+  const InternetExposure* ex = from_internet ? reach.internet_exposure(ci) : nullptr;
+  bool header = false;
+  for (const ReachPath& p : ex ? ex->paths : std::vector<ReachPath>{}) {
+    if (p.cis.size() < 2 || (service && !(p.service == *service))) continue;
+    if (!header) std::cout << "  but reached through forwarding:\n";
+    header = true;
+    std::cout << fmt::format("  {} on {}:\n", p.confirmed ? "confirmed" : "latent", to_string(p.service));
+    print_path(p);
+  }
+  return header ? kExitClean : kExitFindings;
 }
 
 }  // namespace
@@ -123,6 +142,18 @@ int cmd_explain(const std::vector<std::string>& argv) {
   const std::string target = by_ci ? *args->value("--ci") : *args->value("--to");
   const Index ci = loaded.estate.find_ci(target);
   if (ci == kNoIndex) return usage(fmt::format("no ci \"{}\" in the estate", target));
+  if (by_flow) {
+    const std::string from = *args->value("--from");
+    const Estate& e = loaded.estate;
+    const auto known = [&](std::string_view prefix, auto find) {
+      return from.rfind(prefix, 0) == 0 && find(std::string_view(from).substr(prefix.size())) != kNoIndex;
+    };
+    if (from != "internet" && !known("zone:", [&](auto id) { return e.find_zone(id); }) &&
+        !known("subnet:", [&](auto id) { return e.find_subnet(id); }) &&
+        !known("ci:", [&](auto id) { return e.find_ci(id); })) {
+      return usage(fmt::format("--from: no source \"{}\" in the estate (use internet, zone:ID, subnet:ID or ci:ID)", from));
+    }
+  }
   const EstateGraph graph(loaded.estate);
   const ReachabilityIndex reach(graph);
   return by_ci ? explain_ci(reach, ci) : explain_flow(reach, *args->value("--from"), ci, service);
