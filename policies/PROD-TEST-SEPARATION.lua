@@ -7,7 +7,7 @@
 --      test CI (either way) makes one serve the other: a finding on the relation's `from` CI.
 --   3. A live CI of one side that a source of the other side reaches (sources_reaching, all
 --      services) is a finding; the source's side is its zone's environment, else the environments
---      of the CIs it stands for. Sources that stand only for shared infrastructure
+--      of the CIs it stands for (firewalls and routers with an interface in it do not count). Sources that stand only for shared infrastructure
 --      (shared_classes: PAM, monitoring, scanners ...) serve both sides and are not judged.
 local common = import("common")
 local network = import("network")
@@ -19,9 +19,19 @@ local function side_of(env, sides)
   return sides[env]
 end
 
+-- The CIs a source stands for, without the firewalls and routers that merely have an interface
+-- in it: a production firewall's leg in the office subnet does not make the office production.
+local function source_systems(path)
+  local systems = {}
+  for _, m in ipairs(network.members(path)) do
+    if not common.is_network_device(m) then systems[#systems + 1] = m end
+  end
+  return systems
+end
+
 local function source_side(path, sides, shared)
   if path.source_kind == "internet" then return nil end
-  local members = network.members(path)
+  local members = source_systems(path)
   local all_shared = #members > 0
   for _, m in ipairs(members) do all_shared = all_shared and shared[m.class] == true end
   if all_shared then return nil end

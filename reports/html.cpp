@@ -236,11 +236,15 @@ void summary_section(std::ostream& out, const Report& r, const std::vector<Polic
   out << "<table class=\"policies\"><thead><tr><th>Policy</th><th>Severity</th><th>Title</th><th>Clause</th>"
          "<th class=\"num\">Checked</th><th class=\"num\">Passed</th><th class=\"num\">Failed</th>"
          "<th class=\"num\">Waived</th><th>Result</th></tr></thead><tbody>\n";
+  // Contract documents are cited by file name ("003_43a5403071fef7fe.txt §7.2"); the table shows
+  // the document number and keeps the full citation as a tooltip, so the column stays readable.
+  static const std::regex document(R"((\d{3})_[0-9a-f]+\.txt)");
   for (const PolicyOutcome& o : outcomes) {
-    out << fmt::format("<tr><td class=\"id\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>"
+    const std::string clause = std::regex_replace(o.policy.clause, document, "$1");
+    out << fmt::format("<tr><td class=\"id\">{}</td><td>{}</td><td>{}</td><td title=\"{}\">{}</td><td class=\"num\">{}</td>"
                        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
                        policy_link(anchors, o.policy.id), severity_badge(o.policy.severity), h(o.policy.title),
-                       h(o.policy.clause), o.cis.size(), o.passed, o.failed, o.waived, result_cell(o));
+                       h(o.policy.clause), h(clause), o.cis.size(), o.passed, o.failed, o.waived, result_cell(o));
   }
   out << "</tbody></table></section>\n";
 }

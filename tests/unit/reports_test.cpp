@@ -448,7 +448,7 @@ TEST_CASE("the golden SARIF is valid against the OASIS SARIF 2.1.0 schema", "[re
   CHECK(result["ruleId"] == "EDR-LEADING");
   CHECK(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "fixtures/sample/cmdb/servers.toml");
   CHECK(result["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%");
-  CHECK(result["locations"][0]["physicalLocation"]["region"]["startLine"] == 164);
+  CHECK(result["locations"][0]["physicalLocation"]["region"]["startLine"] == 169);
   CHECK(result["partialFingerprints"]["topocheckFingerprint/v1"] == "168726c335197df3c93f306cb93f53ea");
 }
 
