@@ -10,9 +10,9 @@
 --   3. Where topocheck offers estate.internet_egress(ci), each system in scope (live, not
 --      provided by the customer, not a network device) whose web egress paths do not pass the
 --      customer's SWG/CDN is a finding, with the paths. Without it: one notice.
---   4. Trust: the SWG's inspection CA is the `issuer` of the customer's SWG CI; every system in
---      scope that declares trust roots must trust that CA or the root it chains to. No SWG with
---      an issuer: one notice.
+--   4. Trust: the SWG's inspection CA issues the certificates the customer's SWG CI lists
+--      (`certificates`); every system in scope that declares trust roots must trust a CA of that
+--      chain (usually its root). No SWG with such a certificate: one notice.
 local common = import("common")
 local network = import("network")
 
@@ -98,15 +98,15 @@ local function egress_paths(estate, settings)
   end
 end
 
--- The inspection CA and the root it chains to, as a set of CA ids.
+-- The inspection CA: the SWG re-signs inspected traffic with the certificates it lists
+-- (`certificates` on the customer's SWG CI); their issuer chains, up to the root, are the CAs a
+-- system may trust for inspection to work. As a set of CA ids.
 local function inspection_cas(estate)
   local cas, swgs = {}, 0
   for swg in estate.cis{class = "swg", provided_by = "customer"} do
     swgs = swgs + 1
-    local ca, guard = swg.issuer, 0
-    while ca ~= nil and guard < 16 do
-      cas[ca.id] = true
-      ca, guard = ca.issuer, guard + 1
+    for _, cert in ipairs(swg.certificates or {}) do
+      for _, ca in ipairs(cert:chain()) do cas[ca.id] = true end
     end
   end
   return cas, swgs
@@ -124,7 +124,7 @@ local function check_trust(estate, settings)
   local cas, swgs = inspection_cas(estate)
   if next(cas) == nil then
     if swgs > 0 then
-      notice("the customer's SWG names no inspection CA (issuer): trust in the SWG's inspection was not checked")
+      notice("the customer's SWG lists no inspection certificate (certificates): trust in the SWG's inspection was not checked")
     end
     return
   end

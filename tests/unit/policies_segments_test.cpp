@@ -38,6 +38,33 @@ TEST_CASE("SWG-EGRESS reports a system that does not trust the SWG inspection CA
               "trusted roots: ca-other"});
 }
 
+TEST_CASE("SWG-EGRESS says once that trust is unchecked when the SWG lists no inspection certificate",
+          "[policy][segments]") {
+  const auto result = topocheck::testing::check_toml(R"(
+[[ci]]
+id = "swg-cust"
+class = "swg"
+provided_by = "customer"
+[[ci]]
+id = "app-01"
+class = "server"
+provided_by = "contractor"
+trust = { roots = ["ca-other"], revocation = "ocsp" }
+[[ci]]
+id = "ca-other"
+class = "ca"
+root = true
+)",
+                                                     {"SWG-EGRESS"});
+  CHECK(result.findings.empty());
+  bool said = false;
+  for (const auto& n : result.notices) {
+    said = said || n.message == "the customer's SWG lists no inspection certificate (certificates): trust in the "
+                                "SWG's inspection was not checked";
+  }
+  CHECK(said);
+}
+
 TEST_CASE("SWG-EGRESS reports a web proxy the contractor runs itself", "[policy][segments]") {
   CHECK(finding_lines(check_fixture("fixtures/rules/SWG-EGRESS/fail-own-proxy", {"SWG-EGRESS"})) ==
         Lines{"SWG-EGRESS proxy-an: a web proxy of class web_proxy provided by contractor: the "
