@@ -21,15 +21,9 @@ local function admin_services(ci, settings)
   return result
 end
 
-local function same_zone(ci, path)
-  for _, zone in ipairs(ci.zones) do
-    if zone.id == path.source_zone then return #path.firewalls == 0 end
-  end
-  return false
-end
-
 -- The known CIs a source stands for (network devices aside), looked up once per source: estates
 -- have a few hundred sources and many thousand CIs, each reached by most sources of its zone.
+-- Only asked for small sources (see offending_sources), so the cache stays small.
 local function source_info(estate, cache, source)
   local info = cache[source]
   if info == nil then
@@ -57,18 +51,17 @@ end
 -- and the sources inside `ci`'s zones, whose CIs reach it with no firewall between
 -- ({ zone id = { source, ... } }). A source that stands for no known CI but `ci` itself (its own
 -- subnet) is not someone else; one that stands for no known CI at all (an office subnet, a
--- partner link, the internet) is.
+-- partner link, the internet) is. A source standing for more CIs than are approved, besides
+-- `ci`, certainly stands for an unapproved one.
 local function offending_sources(estate, ci, svc, approved, cache)
-  local crossing, peer_sources, seen = {}, {}, {}
-  for _, path in ipairs(estate.sources_reaching(ci, svc)) do
-    if same_zone(ci, path) then
-      if path.source_kind ~= "internet" then
-        peer_sources[path.source_zone] = peer_sources[path.source_zone] or {}
-        table.insert(peer_sources[path.source_zone], path.source)
-      end
-    elseif not seen[path.source] then
+  local crossing, seen = {}, {}
+  local approved_count = 0
+  for _ in pairs(approved) do approved_count = approved_count + 1 end
+  local paths, peer_sources = estate.sources_reaching(ci, svc, { peers = false })
+  for _, path in ipairs(paths) do
+    if not seen[path.source] then
       local offending = true
-      if path.source_kind ~= "internet" then
+      if path.source_kind ~= "internet" and path.source_size <= approved_count + 1 then
         local info = source_info(estate, cache, path.source)
         local others = #info.ids - (info.has[ci.id] and 1 or 0)
         offending = (others == 0 and not info.has[ci.id]) or has_unapproved_other(info, ci, approved)
@@ -89,28 +82,43 @@ local function sorted_keys(set)
   return keys
 end
 
--- The unapproved CIs behind the sources of a zone, sorted, with a set for lookups: the same for
--- every CI of the zone (nothing filters inside a zone, so all its sources reach each of them),
--- hence computed once per zone.
-local function zone_peers(estate, cache, approved, zone, sources)
+-- Inserts `id` into the ascending list `first`, which keeps its `size` smallest entries.
+local function keep_smallest(first, id, size)
+  if #first == size and id >= first[size] then return end
+  local pos = #first + 1
+  while pos > 1 and first[pos - 1] > id do pos = pos - 1 end
+  table.insert(first, pos, id)
+  if #first > size then first[#first] = nil end
+end
+
+-- The unapproved CIs behind the sources of a zone: how many, a set for lookups, and the first
+-- `limit` + 1 ids in order (enough to name `limit` besides any one CI). The same for every CI of
+-- the zone (nothing filters inside a zone, so all its sources reach each of them), hence computed
+-- once per zone; each source's members are read once and not kept.
+local function zone_peers(estate, cache, approved, zone, sources, limit)
   local key = "zone peers " .. zone
   if cache[key] == nil then
-    local set = {}
+    local set, count, first = {}, 0, {}
     for _, source in ipairs(sources) do
-      for _, id in ipairs(source_info(estate, cache, source).ids) do
-        if not approved[id] then set[id] = true end
+      for _, m in ipairs(estate.source_members(source)) do
+        local id = m.id
+        if not set[id] and not approved[id] and not common.is_network_device(m) then
+          set[id] = true
+          count = count + 1
+          keep_smallest(first, id, limit + 1)
+        end
       end
     end
-    cache[key] = { ids = sorted_keys(set), has = set }
+    cache[key] = { count = count, has = set, first = first }
   end
   return cache[key]
 end
 
 -- "srv-02, srv-03" or "srv-02, srv-03, ... and 120 more": the peers of `ci`, at most `limit` named.
 local function describe_peers(peers, ci, limit)
-  local count = #peers.ids - (peers.has[ci.id] and 1 or 0)
+  local count = peers.count - (peers.has[ci.id] and 1 or 0)
   local named = {}
-  for _, id in ipairs(peers.ids) do
+  for _, id in ipairs(peers.first) do
     if #named == limit then break end
     if id ~= ci.id then named[#named + 1] = id end
   end
@@ -186,8 +194,8 @@ break-glass access path (a CI with break_glass = true).]],
             })
           end
           for _, zone in ipairs(sorted_keys(peer_sources)) do
-            local peers = zone_peers(estate, cache, approved, zone, peer_sources[zone])
-            if #peers.ids - (peers.has[ci.id] and 1 or 0) > 0 then
+            local peers = zone_peers(estate, cache, approved, zone, peer_sources[zone], settings.max_peers_named)
+            if peers.count - (peers.has[ci.id] and 1 or 0) > 0 then
               peer_findings[zone] = peer_findings[zone] or {}
               table.insert(peer_findings[zone], { ci = ci, svc = svc,
                                                   peers = describe_peers(peers, ci, settings.max_peers_named) })

@@ -1,7 +1,11 @@
 #include "checker/check/engine.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 #include <lua.hpp>
@@ -21,6 +25,7 @@ struct PolicyOutcome {
   std::vector<std::string> notices;
   std::vector<std::string> checked;
   std::optional<PolicyError> error;
+  double seconds = 0;
 };
 
 PolicyError error_of(const PolicySource& src, const std::string& id, const SandboxError& e) {
@@ -197,12 +202,45 @@ PolicyOutcome run_one(const PolicySource& src, const PolicyPack& pack, const Est
   return out;
 }
 
+// Runs every policy of the pack, `options.threads` at a time, and returns the outcomes in pack
+// order. The estate, graph and reachability index are read-only and every policy has its own
+// sandbox, so the policies share nothing they could change.
+std::vector<PolicyOutcome> run_all(const PolicyPack& pack, const Estate& estate, const EstateGraph& graph,
+                                   const ReachabilityIndex* reach, const RunOptions& options, bool run_check) {
+  const size_t total = pack.policies.size();
+  std::vector<PolicyOutcome> outcomes(total);
+  std::atomic<size_t> next{0};
+  size_t done = 0;
+  std::mutex progress;
+  auto work = [&] {
+    for (size_t i = next++; i < total; i = next++) {
+      const auto start = std::chrono::steady_clock::now();
+      outcomes[i] = run_one(pack.policies[i], pack, estate, graph, reach, options, run_check);
+      outcomes[i].seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (options.on_policy_done) {
+        const std::lock_guard<std::mutex> lock(progress);
+        const std::string& name = outcomes[i].has_meta ? outcomes[i].meta.id : pack.policies[i].path;
+        options.on_policy_done(name, ++done, total);
+      }
+    }
+  };
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const size_t threads = std::min<size_t>(run_check ? (options.threads ? options.threads : cores) : 1, total);
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < threads; ++t) workers.emplace_back(work);
+  work();
+  for (std::thread& w : workers) w.join();
+  return outcomes;
+}
+
 CheckResult run_pack(const PolicyPack& pack, const Estate& estate, const EstateGraph& graph,
                      const ReachabilityIndex* reach, const RunOptions& options, bool run_check) {
   CheckResult result;
   std::map<std::string, std::string> file_of_id;
-  for (const PolicySource& src : pack.policies) {
-    PolicyOutcome out = run_one(src, pack, estate, graph, reach, options, run_check);
+  std::vector<PolicyOutcome> outcomes = run_all(pack, estate, graph, reach, options, run_check);
+  for (size_t i = 0; i < pack.policies.size(); ++i) {
+    const PolicySource& src = pack.policies[i];
+    PolicyOutcome& out = outcomes[i];
     if (out.has_meta) {
       auto [it, inserted] = file_of_id.emplace(out.meta.id, src.path);
       if (!inserted) {
@@ -212,7 +250,10 @@ CheckResult run_pack(const PolicyPack& pack, const Estate& estate, const EstateG
       }
       if (!selected(options, out.meta.id)) continue;
       result.policies.push_back(out.meta);
-      if (run_check) result.checked[out.meta.id] = std::move(out.checked);
+      if (run_check) {
+        result.checked[out.meta.id] = std::move(out.checked);
+        result.seconds[out.meta.id] = out.seconds;
+      }
     }
     for (auto& f : out.findings) result.findings.push_back(std::move(f));
     for (auto& n : out.notices) result.notices.push_back({out.meta.id, std::move(n)});

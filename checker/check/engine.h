@@ -3,6 +3,7 @@
 // yields a PolicyError and no findings; the other policies run regardless.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,6 +38,15 @@ struct RunOptions {
   SandboxLimits limits;
   SettingOverrides settings;
   std::vector<std::string> only;  // run only these policy ids (empty: all)
+  // Policies run at once, each in its own sandbox over the shared read-only estate (0: one per
+  // core). Results do not depend on it.
+  unsigned threads = 0;
+  // Called after each policy's check (from the thread that ran it, one call at a time) with the
+  // policy id (or file), how many have finished and how many there are.
+  std::function<void(const std::string& policy, size_t done, size_t total)> on_policy_done;
+  // Called by evaluate_estate (checker/check/pipeline.h) when the graph and the reachability
+  // index are built, with what they hold ("reachability: 2601 source atoms ...").
+  std::function<void(const std::string& message)> on_phase;
 };
 
 struct CheckResult {
@@ -48,6 +58,8 @@ struct CheckResult {
   // Per policy id: the CIs it evaluated (checked()), sorted by id. A checked CI without a
   // finding of that policy passed it.
   std::map<std::string, std::vector<std::string>> checked;
+  // Per policy id: wall time of loading and checking it, in seconds (for benchmarks).
+  std::map<std::string, double> seconds;
 };
 
 // Reads the metadata of every policy without running its check.

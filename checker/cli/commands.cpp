@@ -19,6 +19,7 @@
 #include "checker/cli/outputs.h"
 #include "checker/cli/pack_commands.h"
 #include "checker/cli/whatif_commands.h"
+#include "checker/cli/progress.h"
 #include "checker/cli/support.h"
 #include "checker/graph/graph.h"
 #include "checker/graph/reach.h"
@@ -96,7 +97,8 @@ Options:
                        reported as known and do not fail the run; new ones do
   --waiver-max-days N  longest a waiver may run from the evaluation date (default 366)
   --waiver-warning-days N  list waivers expiring within N days (default 30)
-  --quiet              no summary line and no input warnings on stderr
+  --quiet              no summary line, no progress and no input warnings on stderr
+                       (progress shows on a terminal once a run takes over two seconds)
   --no-color           no colours (also when NO_COLOR is set or output is not a terminal)
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 input or policy error.
@@ -179,9 +181,21 @@ int cmd_check(const std::vector<std::string>& argv) {
   PolicyPack pack;
   if (!load_pack(*args, pack)) return kExitError;
   const bool quiet = args->has("--quiet");
+  Progress progress(progress_wanted(quiet));
+  LoadOptions load_options;
+  load_options.on_file_loaded = [&](const std::string&, size_t done, size_t total) {
+    progress.update(fmt::format("loading: {}/{} files", done, total));
+  };
   LoadResult loaded;
-  if (!load(*args, loaded, !quiet, use_color(true, *args, 2))) return kExitError;
+  if (!load(*args, loaded, !quiet, use_color(true, *args, 2), load_options)) return kExitError;
+  progress.done(fmt::format("loaded {} CIs, {} relations, {} rules from {} files", loaded.estate.cis.size(),
+                            loaded.estate.relations.size(), loaded.estate.rules.size(), loaded.estate.files.size()));
+  options.on_phase = [&](const std::string& message) { progress.done(message); };
+  options.on_policy_done = [&](const std::string& policy, size_t done, size_t total) {
+    progress.update(fmt::format("policies: {}/{} done ({})", done, total, policy));
+  };
   CheckResult result = evaluate_estate(loaded.estate, pack, options);
+  progress.done(fmt::format("policies: {} run, {} findings", result.policies.size(), result.findings.size()));
   Diagnostics exceptions;
   if (!apply_exceptions(*args, "check", loaded.estate, options.as_of, result, exceptions)) return kExitError;
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -48,16 +49,29 @@ std::optional<ParsedArgs> parse(const std::string& command, const std::vector<st
   return parsed;
 }
 
+// A hostile or broken export can hold a million errors (one per element of a huge array); the
+// first ones say what is wrong, and printing each with its source line would take hours.
+constexpr size_t kMaxPrintedDiagnostics = 100;
+
 void print_diagnostics(const Diagnostics& diags, bool warnings, bool color) {
+  size_t printed = 0, hidden = 0;
   for (const Diagnostic& d : diags.items()) {
     if (d.level != DiagLevel::error && !warnings) continue;
+    if (printed == kMaxPrintedDiagnostics) {
+      ++hidden;
+      continue;
+    }
     std::cerr << format_diagnostic(d, color) << '\n';
+    ++printed;
+  }
+  if (hidden > 0) {
+    std::cerr << fmt::format("topocheck: {} more diagnostic{} not shown\n", hidden, hidden == 1 ? "" : "s");
   }
 }
 
 // Loads the estate and prints its diagnostics. Returns false when it has errors.
-bool load(const ParsedArgs& args, LoadResult& loaded, bool warnings, bool color) {
-  loaded = load_estate_with_overlays(args.positional, args.values("--overlay"));
+bool load(const ParsedArgs& args, LoadResult& loaded, bool warnings, bool color, const LoadOptions& options) {
+  loaded = load_estate_with_overlays(args.positional, args.values("--overlay"), options);
   print_diagnostics(loaded.diagnostics, warnings, color);
   if (loaded.diagnostics.has_errors()) {
     std::cerr << fmt::format("topocheck: {} input error{}; nothing was checked\n",
@@ -121,10 +135,30 @@ bool load_pack(const ParsedArgs& args, PolicyPack& pack) {
   return true;
 }
 
+// A policy's error message is the policy's text (error("\27[2J") is one call away): control
+// characters other than the traceback's newlines and tabs are shown as "\xNN".
+namespace {
+std::string terminal_safe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\n' && c != '\t') || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
 void print_policy_errors(const std::vector<PolicyError>& errors) {
   for (const PolicyError& e : errors) {
-    std::cerr << "policy error: " << e.message << '\n';
-    if (!e.traceback.empty()) std::cerr << e.traceback << '\n';
+    std::string message = e.message;
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    std::cerr << "policy error: " << terminal_safe(message) << '\n';
+    if (!e.traceback.empty()) std::cerr << terminal_safe(e.traceback) << '\n';
   }
 }
 

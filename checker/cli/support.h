@@ -24,7 +24,7 @@ std::optional<ParsedArgs> parse(const std::string& command, const std::vector<st
                                 std::vector<OptionSpec> specs, int& exit_code);
 void print_diagnostics(const Diagnostics& diags, bool warnings, bool color);
 // Loads the positional ESTATE arguments and prints the diagnostics; false on input errors.
-bool load(const ParsedArgs& args, LoadResult& loaded, bool warnings, bool color);
+bool load(const ParsedArgs& args, LoadResult& loaded, bool warnings, bool color, const LoadOptions& options = {});
 // A --set value: JSON when it parses as JSON, else the text as a string.
 SettingValue parse_setting_value(const std::string& text);
 bool parse_overrides(const ParsedArgs& args, SettingOverrides& out, std::string& error);

@@ -17,6 +17,8 @@ namespace {
 
 constexpr size_t kVirtualInterface = SIZE_MAX;  // a public_ips address of a CI without interfaces
 constexpr size_t kPathCountCap = 1000;
+constexpr uint8_t kFar = UINT8_MAX;              // zone distance: unreachable or not tabulated
+constexpr size_t kMaxTabulatedZones = 4096;      // zone distances take zones² bytes
 
 // One address a flow can be sent to: a CI's interface.
 struct Destination {
@@ -116,14 +118,134 @@ struct ReachabilityIndex::Impl {
   std::vector<InternetExposure> exposures;
   std::vector<Index> exposure_of_ci;
   std::vector<std::vector<Index>> members;  // by atom
+  std::vector<uint32_t> source_sizes;       // by atom: members other than firewalls and routers
+  // Atoms by what a rule's `from` may name, to find the few sources that can reach a CI.
+  std::vector<Index> all_atoms;
+  std::vector<std::vector<Index>> atoms_by_zone, atoms_by_subnet;
+  std::unordered_map<Index, std::vector<Index>> atoms_by_ci;
+  std::unordered_map<const Endpoint*, std::vector<Index>> atoms_by_range;  // non-default `cidr:` sources
+  std::unordered_map<std::string, Index> atom_by_label;
+  // Fewest zone crossings from zone a to zone b (zone_hops[a * zones + b]), ignoring rules; kFar
+  // when there is no way or the estate has too many zones to tabulate them.
+  std::vector<uint8_t> zone_hops;
 
   explicit Impl(const EstateGraph& g) : graph(g), e(g.estate()) {
     build_zone_graph();
+    build_zone_hops();
     build_rule_index();
     build_destinations();
     build_atoms();
     build_members();
+    build_atom_index();
     compute_internet_exposures();
+  }
+
+  void build_zone_hops() {
+    const size_t n = e.zones.size();
+    if (n == 0 || n > kMaxTabulatedZones) return;
+    zone_hops.assign(n * n, kFar);
+    std::vector<Index> queue;
+    for (Index from = 0; from < n; ++from) {
+      uint8_t* row = &zone_hops[from * n];
+      row[from] = 0;
+      queue.assign(1, from);
+      for (size_t head = 0; head < queue.size(); ++head) {
+        const Index z = queue[head];
+        if (row[z] + 1 >= kFar) break;
+        for (const Link& link : adjacency[z]) {
+          if (row[link.next_zone] != kFar) continue;
+          row[link.next_zone] = static_cast<uint8_t>(row[z] + 1);
+          queue.push_back(link.next_zone);
+        }
+      }
+    }
+  }
+
+  uint8_t crossings(Index from, Index to) const {
+    return zone_hops.empty() ? kFar : zone_hops[from * e.zones.size() + to];
+  }
+
+  void build_atom_index() {
+    all_atoms.resize(atoms.size());
+    atoms_by_zone.resize(e.zones.size());
+    atoms_by_subnet.resize(e.subnets.size());
+    for (Index a = 0; a < atoms.size(); ++a) {
+      const SourceAtom& atom = atoms[a];
+      all_atoms[a] = a;
+      if (atom.zone != kNoIndex) atoms_by_zone[atom.zone].push_back(a);
+      if (atom.subnet != kNoIndex) atoms_by_subnet[atom.subnet].push_back(a);
+      if (atom.kind == SourceAtom::Kind::ci) atoms_by_ci[atom.ci].push_back(a);
+      atom_by_label.emplace(atom.label, a);  // the first atom of a label, as a scan finds it
+    }
+    for (const Rule& r : e.rules) {
+      for (const Endpoint& ep : r.from) {
+        if (ep.kind != Endpoint::Kind::cidr || ep.cidr.is_default_route()) continue;
+        auto& list = atoms_by_range[&ep];
+        for (Index a = 0; a < atoms.size(); ++a) {
+          if (source_matches(atoms[a], ep)) list.push_back(a);
+        }
+      }
+    }
+    source_sizes.assign(atoms.size(), 0);
+    for (Index a = 0; a < atoms.size(); ++a) {
+      for (Index c : members[a]) {
+        if (e.cis[c].cls != CiClass::firewall && e.cis[c].cls != CiClass::router) ++source_sizes[a];
+      }
+    }
+  }
+
+  // Adds the atoms a rule's `from` endpoint matches; false when that is every atom (or too many
+  // to be worth listing).
+  bool add_matching_atoms(const Endpoint& ep, std::vector<Index>& out) const {
+    auto add = [&](const std::vector<Index>& list) { out.insert(out.end(), list.begin(), list.end()); };
+    switch (ep.kind) {
+      case Endpoint::Kind::any: return false;
+      case Endpoint::Kind::zone:
+        add(atoms_by_zone[ep.target]);
+        if (is_internet_zone(ep.target)) add(internet_atoms);
+        return true;
+      case Endpoint::Kind::subnet: add(atoms_by_subnet[ep.target]); return true;
+      case Endpoint::Kind::ci:
+        if (auto it = atoms_by_ci.find(ep.target); it != atoms_by_ci.end()) add(it->second);
+        return true;
+      case Endpoint::Kind::cidr:
+        if (ep.cidr.is_default_route()) return false;
+        if (auto it = atoms_by_range.find(&ep); it != atoms_by_range.end()) add(it->second);
+        return true;
+    }
+    return false;
+  }
+
+  // The atoms that may reach `d` on one of `flows`, ascending: those that start in its zone, and
+  // those an allow rule for one of the flows names as a source on a firewall into its zone.
+  // Every route ends by crossing into `d`'s zone, so no other atom gets there. Every atom when a
+  // router, or a firewall that allows by default, leads into the zone.
+  // Returns false (and leaves `result` alone) for every atom.
+  bool possible_sources(const Destination& d, const std::vector<Service>& flows, std::vector<Index>& result) const {
+    result = atoms_by_zone[d.zone];
+    if (is_internet_zone(d.zone)) result.insert(result.end(), internet_atoms.begin(), internet_atoms.end());
+    Index previous = kNoIndex;
+    for (const Link& link : adjacency[d.zone]) {
+      if (link.device == previous) continue;  // links are grouped by device
+      previous = link.device;
+      if (!link.filters || e.cis[link.device].default_action == RuleAction::allow) return false;
+      const auto it = firewall_rules.find(link.device);
+      if (it == firewall_rules.end()) continue;
+      for (uint32_t pos : candidate_rules(it->second, d)) {
+        const Rule& rule = e.rules[it->second.ordered[pos]];
+        if (rule.action != RuleAction::allow) continue;
+        const bool carries = std::any_of(rule.services.begin(), rule.services.end(), [&](const Service& s) {
+          return std::any_of(flows.begin(), flows.end(), [&](const Service& f) { return s.overlaps(f); });
+        });
+        if (!carries) continue;
+        for (const Endpoint& ep : rule.from) {
+          if (!add_matching_atoms(ep, result)) return false;
+        }
+      }
+    }
+    std::sort(result.begin(), result.end());
+    result.erase(std::unique(result.begin(), result.end()), result.end());
+    return true;
   }
 
   void build_members() {
@@ -420,16 +542,33 @@ struct ReachabilityIndex::Impl {
                              Index first_device = kNoIndex) const {
     const SourceAtom& a = atoms[atom];
     if (first_device == kNoIndex && starts_in(a, d.zone)) return Route{{}, ports};
+    // Most flows that get through take one of the shortest ways: try those first (a zone graph
+    // of hundreds of zones is not searched for a flow that crosses one firewall), then all ways.
+    uint8_t fewest = kFar;
+    for (Index z : start_zones(a)) fewest = std::min(fewest, crossings(z, d.zone));
+    if (fewest != kFar) {
+      if (auto r = search_route(a, d, p, ports, first_device, fewest)) return r;
+    }
+    return search_route(a, d, p, ports, first_device, kFar);
+  }
+
+  // Breadth-first search for a route of at most `max_crossings` crossings (kFar: any number).
+  // Zones too far from the destination to arrive within the bound are not entered; the routes
+  // that remain are met in the same order as in the unbounded search, so the first one found
+  // is the same.
+  std::optional<Route> search_route(const SourceAtom& a, const Destination& d, Protocol p,
+                                    const PortSet& ports, Index first_device, uint8_t max_crossings) const {
     struct Node {
       Index zone;
       PortSet ports;
       size_t parent;
       Step step;
+      uint32_t crossed;
     };
     std::vector<Node> nodes;
     std::set<std::pair<Index, PortSet>> visited;
     for (Index z : start_zones(a)) {
-      nodes.push_back({z, ports, SIZE_MAX, {}});
+      nodes.push_back({z, ports, SIZE_MAX, {}, 0});
       visited.insert({z, ports});
     }
     for (size_t head = 0; head < nodes.size(); ++head) {
@@ -444,6 +583,7 @@ struct ReachabilityIndex::Impl {
       }
       for (const Link& link : adjacency[current.zone]) {
         if (at_start && first_device != kNoIndex && link.device != first_device) continue;
+        if (max_crossings != kFar && current.crossed + 1 + crossings(link.next_zone, d.zone) > max_crossings) continue;
         Step step{link.device, link.next_zone, kNoIndex, link.filters};
         PortSet passed = current.ports;
         if (link.filters) {
@@ -451,7 +591,7 @@ struct ReachabilityIndex::Impl {
           if (passed.empty()) continue;
         }
         if (!visited.insert({link.next_zone, passed}).second) continue;
-        nodes.push_back({link.next_zone, passed, head, step});
+        nodes.push_back({link.next_zone, passed, head, step, current.crossed + 1});
       }
     }
     return std::nullopt;
@@ -637,7 +777,11 @@ struct ReachabilityIndex::Impl {
       if (whole) whole_internet.insert(whole_internet.end(), paths.begin(), paths.end());
       for (auto& p : paths) out.push_back(std::move(p));
     };
+    // Most CIs are closed to the internet: no rule into their zone admits it.
+    std::vector<Index> possible;
+    const bool everyone = !possible_sources(d, {listened}, possible);
     for (Index atom : internet_atoms) {
+      if (!everyone && !std::binary_search(possible.begin(), possible.end(), atom)) continue;
       PortSet rest = PortSet::of(listened);
       for (const auto& [nat, published] : nats_for(d, listened)) {
         const PortSet ports = published.intersect(rest);
@@ -906,10 +1050,44 @@ struct ReachabilityIndex::Impl {
     t.lines.push_back("  not reached");
   }
 
-  std::vector<ReachPath> sources_reaching(Index ci, const std::optional<Service>& wanted) const {
+  std::vector<ReachPath> sources_reaching(Index ci, const std::optional<Service>& wanted,
+                                          std::vector<Index>* peers) const {
     std::vector<ReachPath> result;
-    for (Index atom = 0; atom < atoms.size(); ++atom) {
-      for (const Destination& d : destinations[ci]) {
+    const auto& dests = destinations[ci];
+    const auto& listens = e.cis[ci].listens;
+    const bool any_flow = !dests.empty() && std::any_of(listens.begin(), listens.end(), [&](const Service& l) {
+      return !wanted || wanted->overlaps(l);
+    });
+    // A source in the zone of every interface reaches each of them directly, with no firewall.
+    auto peer_only = [&](Index atom) {
+      return std::all_of(dests.begin(), dests.end(), [&](const Destination& d) { return atoms[atom].zone == d.zone; });
+    };
+    std::vector<Service> flows;
+    for (const Service& listened : listens) {
+      if (wanted && !wanted->overlaps(listened)) continue;
+      flows.push_back(wanted && wanted->protocol != Protocol::any && listened.protocol == wanted->protocol
+                          ? Service{listened.protocol, std::max(listened.port_low, wanted->port_low),
+                                    std::min(listened.port_high, wanted->port_high)}
+                          : listened);
+    }
+    std::vector<std::vector<Index>> possible(dests.size());
+    std::vector<bool> everyone(dests.size(), false);  // every atom may reach this destination
+    std::vector<Index> any_possible;
+    for (size_t i = 0; i < dests.size(); ++i) {
+      everyone[i] = !possible_sources(dests[i], flows, possible[i]);
+      const std::vector<Index>& these = everyone[i] ? all_atoms : possible[i];
+      any_possible.insert(any_possible.end(), these.begin(), these.end());
+    }
+    std::sort(any_possible.begin(), any_possible.end());
+    any_possible.erase(std::unique(any_possible.begin(), any_possible.end()), any_possible.end());
+    for (Index atom : any_possible) {
+      if (peers != nullptr && peer_only(atom)) {
+        if (any_flow) peers->push_back(atom);
+        continue;
+      }
+      for (size_t i = 0; i < dests.size(); ++i) {
+        const Destination& d = dests[i];
+        if (!everyone[i] && !std::binary_search(possible[i].begin(), possible[i].end(), atom)) continue;
         for (const Service& listened : e.cis[ci].listens) {
           if (wanted && !wanted->overlaps(listened)) continue;
           Service flow = listened;
@@ -955,11 +1133,11 @@ const std::vector<Index>& ReachabilityIndex::atom_members(Index atom) const {
   return impl_->members[atom];
 }
 
+size_t ReachabilityIndex::source_size(Index atom) const { return impl_->source_sizes[atom]; }
+
 Index ReachabilityIndex::find_atom(const std::string& label) const {
-  for (Index a = 0; a < impl_->atoms.size(); ++a) {
-    if (impl_->atoms[a].label == label) return a;
-  }
-  return kNoIndex;
+  const auto it = impl_->atom_by_label.find(label);
+  return it == impl_->atom_by_label.end() ? kNoIndex : it->second;
 }
 
 const std::vector<InternetExposure>& ReachabilityIndex::internet_exposures() const { return impl_->exposures; }
@@ -969,8 +1147,9 @@ const InternetExposure* ReachabilityIndex::internet_exposure(Index ci) const {
   return &impl_->exposures[impl_->exposure_of_ci[ci]];
 }
 
-std::vector<ReachPath> ReachabilityIndex::sources_reaching(Index ci, const std::optional<Service>& service) const {
-  return impl_->sources_reaching(ci, service);
+std::vector<ReachPath> ReachabilityIndex::sources_reaching(Index ci, const std::optional<Service>& service,
+                                                           std::vector<Index>* peers) const {
+  return impl_->sources_reaching(ci, service, peers);
 }
 
 RuleDecision ReachabilityIndex::decide(Index firewall, Index atom, Index ci, size_t itf,

@@ -84,6 +84,9 @@ class ReachabilityIndex {
   const std::vector<SourceAtom>& atoms() const;
   // The CIs whose traffic belongs to an atom (by their interfaces), in index order.
   const std::vector<Index>& atom_members(Index atom) const;
+  // How many CIs an atom stands for, firewalls and routers aside (they carry traffic, they do
+  // not originate it).
+  size_t source_size(Index atom) const;
   // The atom with this label, or kNoIndex.
   Index find_atom(const std::string& label) const;
 
@@ -94,7 +97,11 @@ class ReachabilityIndex {
   // Every source atom that reaches `ci` on a service overlapping `service` (all services when
   // nullopt), with the shortest path per (atom, service). Direct network paths only: forwarding
   // through proxies is followed for the internet (internet_exposure), not here.
-  std::vector<ReachPath> sources_reaching(Index ci, const std::optional<Service>& service) const;
+  // With `peers`, the atoms that start in the zone of each of the CI's interfaces (which reach
+  // it directly, crossing nothing) get no path: they are appended to `peers`, ascending. A zone
+  // holds many of them, and a caller asking who crosses a firewall need not route each one.
+  std::vector<ReachPath> sources_reaching(Index ci, const std::optional<Service>& service,
+                                          std::vector<Index>* peers = nullptr) const;
 
   // Paths from one source (an atom label, "zone:ID", "subnet:ID", "ci:ID" or "internet") to a
   // CI, and the reason when there is none: each firewall the flow meets on its way, with the rule

@@ -2,6 +2,8 @@
 // fixtures of EXPOSURE and WAF-DMZ), each answer pinned exactly, with its path hop by hop.
 #include "checker/graph/reach.h"
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "tests/unit/support.h"
@@ -438,4 +440,45 @@ TEST_CASE("further ways into the same flow are counted, a detour back through th
   const InternetExposure& ex = n.exposure("web-01");
   CHECK(n.texts(ex.paths) == Lines{"zone:internet -> web-01 via fw-edge-1 rule 100 (web-via-1) on tcp/443"});
   CHECK(ex.more_paths == 1);  // through fw-edge-2; not internet -> partner -> dmz through fw-edge-1 twice
+}
+
+// ---- sources of one CI, with and without its peers ------------------------------------------------
+
+TEST_CASE("sources asked without peers are the others' paths, and the peers are named instead", "[reach]") {
+  for (const char* fixture : {"fixtures/reach/same-zone", "fixtures/reach/router", "fixtures/reach/two-firewalls",
+                              "fixtures/reach/zone-without-subnets", "fixtures/reach/default-allow",
+                              "fixtures/reach/nested-ranges", "fixtures/reach/two-internet-zones"}) {
+    const Network n(fixture);
+    for (Index c = 0; c < n.estate().cis.size(); ++c) {
+      INFO(fixture << " " << n.estate().cis[c].id);
+      const std::vector<ReachPath> all = n.reach().sources_reaching(c, std::nullopt);
+      std::vector<Index> peers;
+      const std::vector<ReachPath> others = n.reach().sources_reaching(c, std::nullopt, &peers);
+      CHECK(std::is_sorted(peers.begin(), peers.end()));
+      std::vector<ReachPath> expected;
+      for (const ReachPath& p : all) {
+        if (std::binary_search(peers.begin(), peers.end(), p.source_atom)) {
+          // A peer's every path stays in the CI's zone.
+          for (const Interface& itf : n.estate().cis[c].interfaces) {
+            CHECK(n.reach().atoms()[p.source_atom].zone == itf.zone);
+          }
+          CHECK(p.hops.size() == 2);
+          CHECK(p.hops.back().firewall.empty());
+        } else {
+          expected.push_back(p);
+        }
+      }
+      CHECK(n.texts(others) == n.texts(expected));
+      CHECK(n.labels(others) == n.labels(expected));
+    }
+  }
+}
+
+TEST_CASE("a source in the zone of a CI's only interface is named as a peer, not routed", "[reach]") {
+  const Network n("fixtures/reach/same-zone");
+  std::vector<Index> peers;
+  CHECK(n.reach().sources_reaching(n.ci("app-01"), parse_service("tcp/22"), &peers).empty());
+  Lines names;
+  for (Index a : peers) names.push_back(n.reach().atoms()[a].label);
+  CHECK(names == Lines{"subnet:app-a"});
 }

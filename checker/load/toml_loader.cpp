@@ -95,7 +95,6 @@ void convert_document(LoadContext& ctx, ParsedDocument& doc) {
   } catch (const std::exception& e) {
     ctx.error(whole_file, "", std::string("internal error while loading: ") + e.what());
   }
-  doc.root.reset();  // drop the tree (about 11x the file size) before the next file
 }
 
 uint32_t add_file(LoadContext& ctx, const std::string& path) {
@@ -119,7 +118,9 @@ void finish_load(LoadContext& ctx) {
 LoadResult load_estate_files(const std::vector<std::string>& files, const LoadOptions& options) {
   LoadResult result;
   LoadContext ctx{result.estate, result.diagnostics};
-  // A window of files parses ahead on worker threads; at most `window` trees are alive at once.
+  // A window of files parses ahead on worker threads, one per core; with the tree being
+  // converted and the one being freed, at most `window` + 2 trees (about 11x their file's size
+  // each) are alive at once.
   const size_t window = std::max<size_t>(1, std::min<size_t>(4, std::thread::hardware_concurrency()));
   std::deque<std::future<ParsedDocument>> ahead;
   size_t next = 0;
@@ -128,14 +129,21 @@ LoadResult load_estate_files(const std::vector<std::string>& files, const LoadOp
       ahead.push_back(std::async(std::launch::async, read_and_parse, files[next++], options.max_file_bytes));
     }
   };
+  // Freeing a tree of millions of nodes takes a good part of the time parsing took: it runs
+  // beside the conversion of the next file.
+  std::future<void> freeing;
   launch();
-  for (const std::string& path : files) {
+  for (size_t i = 0; i < files.size(); ++i) {
     ParsedDocument doc = ahead.front().get();
     ahead.pop_front();
     launch();
-    ctx.file = add_file(ctx, path);
+    ctx.file = add_file(ctx, files[i]);
     convert_document(ctx, doc);
+    if (freeing.valid()) freeing.get();
+    freeing = std::async(std::launch::async, [tree = std::move(doc.root)]() mutable { tree.reset(); });
+    if (options.on_file_loaded) options.on_file_loaded(files[i], i + 1, files.size());
   }
+  if (freeing.valid()) freeing.get();
   finish_load(ctx);
   return result;
 }
@@ -180,10 +188,12 @@ LoadResult load_estate_with_overlays(const std::vector<std::string>& args,
   for (size_t i = 0; i < files.size(); ++i) {
     ctx.file = add_file(ctx, files[i]);
     convert_document(ctx, base_docs[i]);
+    base_docs[i].root.reset();
   }
   for (size_t i = 0; i < overlay_files.size(); ++i) {
     ctx.file = add_file(ctx, overlay_files[i]);
     convert_document(ctx, overlay_docs[i]);
+    overlay_docs[i].root.reset();
   }
   finish_load(ctx);
   result.diagnostics.append(collected);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,9 @@ struct LoadOptions {
   // Files larger than this are refused with an error rather than parsed (a 200 MB export is a
   // mistake more often than an estate). 0 = no limit.
   size_t max_file_bytes = size_t{512} << 20;
+  // Called after each file is converted into the model (progress for large estates), with the
+  // file, how many files are done and how many there are.
+  std::function<void(const std::string& file, size_t done, size_t total)> on_file_loaded;
 };
 
 struct LoadResult {

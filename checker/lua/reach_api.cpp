@@ -1,6 +1,9 @@
 #include "checker/lua/reach_api.h"
 
+#include <algorithm>
+#include <map>
 #include <string>
+#include <string_view>
 
 #include "checker/graph/reach.h"
 #include "checker/lua/views.h"
@@ -51,6 +54,8 @@ void push_path(lua_State* L, const ReachabilityIndex& reach, const ReachPath& p)
   if (atom.zone != kNoIndex) set_string(L, "source_zone", e.zones[atom.zone].id);
   if (atom.ci != kNoIndex) set_string(L, "source_ci", e.cis[atom.ci].id);
   if (atom.subnet != kNoIndex) set_string(L, "source_subnet", e.subnets[atom.subnet].id);
+  lua_pushinteger(L, static_cast<lua_Integer>(reach.source_size(p.source_atom)));
+  lua_setfield(L, -2, "source_size");
   if (atom.kind == SourceAtom::Kind::internet) set_string(L, "kind", p.confirmed ? "confirmed" : "latent");
   set_string(L, "service", to_string(p.service));
   lua_createtable(L, static_cast<int>(p.hops.size()), 0);
@@ -123,7 +128,55 @@ int exposed(lua_State* L) {
   return 1;
 }
 
-// estate.sources_reaching(ci [, service]) -> { path, ... } one per (source, service)
+// A path from a source in one of the CI's own zones that crosses no firewall: a peer's.
+bool is_peer_path(const ReachPath& p, const SourceAtom& atom, const std::vector<Index>& ci_zones) {
+  if (std::find(ci_zones.begin(), ci_zones.end(), atom.zone) == ci_zones.end()) return false;
+  return std::none_of(p.hops.begin(), p.hops.end(), [](const Hop& h) { return !h.firewall.empty(); });
+}
+
+// Reads the `peers` option of sources_reaching (default true).
+bool peers_wanted(lua_State* L, int arg) {
+  if (lua_isnoneornil(L, arg)) return true;
+  luaL_checktype(L, arg, LUA_TTABLE);
+  lua_pushnil(L);
+  while (lua_next(L, arg) != 0) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING || std::string_view(lua_tostring(L, -1)) != "peers") {
+      luaL_error(L, "unknown option '%s'", lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
+    }
+  }
+  lua_getfield(L, arg, "peers");
+  const bool wanted = lua_isnil(L, -1) || lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return wanted;
+}
+
+// {zone id = {source label, ...}}: each source once, in atom order; the internet aside.
+void push_peer_sources(lua_State* L, const ReachabilityIndex& reach, std::vector<Index> atoms) {
+  std::sort(atoms.begin(), atoms.end());
+  atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
+  const Estate& e = reach.estate();
+  std::map<std::string, std::vector<const std::string*>> by_zone;
+  for (Index a : atoms) {
+    const SourceAtom& atom = reach.atoms()[a];
+    if (atom.kind != SourceAtom::Kind::internet) by_zone[e.zones[atom.zone].id].push_back(&atom.label);
+  }
+  lua_createtable(L, 0, static_cast<int>(by_zone.size()));
+  for (const auto& [zone, labels] : by_zone) {
+    lua_createtable(L, static_cast<int>(labels.size()), 0);
+    for (size_t i = 0; i < labels.size(); ++i) {
+      lua_pushlstring(L, labels[i]->data(), labels[i]->size());
+      lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+    }
+    lua_setfield(L, -2, zone.c_str());
+  }
+}
+
+// estate.sources_reaching(ci [, service [, {peers = false}]]) -> { path, ... } one per (source,
+// service). With peers = false, the paths from sources in the CI's own zones that cross no
+// firewall are left out, and a second result names those sources by zone, each once ({zone id =
+// {source label, ...}}; the internet aside): a zone's peers are many and alike, and routing them
+// and making tables for their paths would cost more than the rest of the answer.
 int sources_reaching(lua_State* L) {
   const Index ci = to_ci(L, 1);
   if (ci == kNoIndex) return luaL_argerror(L, 1, "expected a ci");
@@ -132,9 +185,26 @@ int sources_reaching(lua_State* L) {
     service = parse_service(luaL_checkstring(L, 2));
     if (!service) return luaL_argerror(L, 2, "expected a service such as \"tcp/22\"");
   }
+  const bool peers = peers_wanted(L, 3);
   const ReachabilityIndex& reach = reach_of(L);
-  push_paths(L, reach, reach.sources_reaching(ci, service));
-  return 1;
+  if (peers) {
+    push_paths(L, reach, reach.sources_reaching(ci, service));
+    return 1;
+  }
+  std::vector<Index> peer_atoms;
+  std::vector<ReachPath> paths = reach.sources_reaching(ci, service, &peer_atoms);
+  const std::vector<Index> ci_zones = context(L).graph->zones_of(ci);
+  std::vector<ReachPath> others;
+  for (ReachPath& p : paths) {
+    if (is_peer_path(p, reach.atoms()[p.source_atom], ci_zones)) {
+      peer_atoms.push_back(p.source_atom);
+    } else {
+      others.push_back(std::move(p));
+    }
+  }
+  push_paths(L, reach, others);
+  push_peer_sources(L, reach, std::move(peer_atoms));
+  return 2;
 }
 
 // estate.source_members(label) -> { ci view, ... }: the CIs whose traffic a source stands for.

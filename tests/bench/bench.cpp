@@ -1,12 +1,22 @@
 // Benchmark: times each phase of a full check (collect, load, graph, reachability, policies,
 // JSON report) on an estate and prints a table with the peak memory after each phase.
 //
+//   tests/bench/run.sh                  # the whole benchmark: 10k, 100k and 1M CIs
 //   tests/bench/gen_estate.py --cis 100000 --out /tmp/estate-100k
-//   build/tests/bench/topocheck_bench /tmp/estate-100k [--policies DIR] [--repeat N]
+//   build-rel/tests/bench/topocheck_bench /tmp/estate-100k [--policies DIR] [--policy ID|none]...
+//                                         [--threads N]
+//
+// Columns: wall seconds of the phase, peak resident memory so far, resident memory at its end
+// (BENCH_TRIM=1 returns freed memory to the system after loading, to show what the model keeps).
+// Then the slowest policies, each with its own wall time (they overlap when run in parallel).
 #include <sys/resource.h>
+#include <malloc.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -31,10 +41,21 @@ double peak_rss_mib() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
+// Resident memory now (peak memory never goes down: this shows what a phase keeps).
+double rss_mib() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1 << 20);
+}
+
 struct Phase {
   std::string name;
   double seconds;
   double peak_mib;
+  double rss_mib;
   std::string detail;
 };
 
@@ -43,26 +64,32 @@ struct Phase {
 int main(int argc, char** argv) {
   std::vector<std::string> estate_args;
   std::string policy_dir = default_policy_dir();
+  unsigned threads = 0;
+  std::vector<std::string> only;  // --policy ID (repeatable); "none" skips the policies
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--policies" && i + 1 < argc) {
       policy_dir = argv[++i];
+    } else if (a == "--policy" && i + 1 < argc) {
+      only.emplace_back(argv[++i]);
+    } else if (a == "--threads" && i + 1 < argc) {
+      threads = static_cast<unsigned>(std::stoul(argv[++i]));
     } else if (a == "--help" || a == "-h") {
-      std::puts("usage: topocheck_bench ESTATE... [--policies DIR]");
+      std::puts("usage: topocheck_bench ESTATE... [--policies DIR] [--policy ID|none]... [--threads N]");
       return 0;
     } else {
       estate_args.push_back(a);
     }
   }
   if (estate_args.empty()) {
-    std::fputs("usage: topocheck_bench ESTATE... [--policies DIR]\n", stderr);
+    std::fputs("usage: topocheck_bench ESTATE... [--policies DIR] [--policy ID|none]... [--threads N]\n", stderr);
     return 2;
   }
   std::vector<Phase> phases;
   auto t = Clock::now();
   auto lap = [&](const std::string& name, std::string detail) {
     const auto now = Clock::now();
-    phases.push_back({name, std::chrono::duration<double>(now - t).count(), peak_rss_mib(), std::move(detail)});
+    phases.push_back({name, std::chrono::duration<double>(now - t).count(), peak_rss_mib(), rss_mib(), std::move(detail)});
     t = now;
   };
   const auto start = t;
@@ -76,6 +103,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const Estate& e = loaded.estate;
+  if (std::getenv("BENCH_TRIM")) malloc_trim(0);
   lap("load (parse + model)", fmt::format("{} CIs, {} relations, {} rules", e.cis.size(), e.relations.size(), e.rules.size()));
   const EstateGraph graph(e);
   lap("graph", fmt::format("{} vertices, {} edges", boost::num_vertices(graph.graph()), boost::num_edges(graph.graph())));
@@ -89,6 +117,12 @@ int main(int argc, char** argv) {
   }
   RunOptions options;
   options.as_of = *parse_date("2026-11-23");
+  options.threads = threads;
+  options.only = only;
+  if (only.size() == 1 && only[0] == "none") {
+    pack.policies.clear();
+    options.only.clear();
+  }
   CheckResult result = run_policies(pack, e, graph, &reach, options);
   lap("policies", fmt::format("{} policies, {} findings, {} errors", result.policies.size(), result.findings.size(), result.errors.size()));
   Report report;
@@ -98,11 +132,20 @@ int main(int argc, char** argv) {
   make_report_writer("json")->write(report, out, {});
   lap("report (json)", fmt::format("{:.1f} MiB", static_cast<double>(out.str().size()) / (1 << 20)));
 
-  std::printf("%-22s %10s %12s  %s\n", "phase", "seconds", "peak MiB", "detail");
+  std::printf("%-22s %10s %10s %10s  %s\n", "phase", "seconds", "peak MiB", "RSS MiB", "detail");
   for (const Phase& p : phases) {
-    std::printf("%-22s %10.3f %12.1f  %s\n", p.name.c_str(), p.seconds, p.peak_mib, p.detail.c_str());
+    std::printf("%-22s %10.3f %10.1f %10.1f  %s\n", p.name.c_str(), p.seconds, p.peak_mib, p.rss_mib, p.detail.c_str());
   }
-  std::printf("%-22s %10.3f %12.1f\n", "total", std::chrono::duration<double>(Clock::now() - start).count(), peak_rss_mib());
+  std::printf("%-22s %10.3f %10.1f %10.1f\n", "total", std::chrono::duration<double>(Clock::now() - start).count(),
+              peak_rss_mib(), rss_mib());
+  // The slowest policies (wall time of each; with several threads they overlap).
+  std::vector<std::pair<double, std::string>> slowest;
+  for (const auto& [id, seconds] : result.seconds) slowest.emplace_back(seconds, id);
+  std::sort(slowest.rbegin(), slowest.rend());
+  slowest.resize(std::min<size_t>(slowest.size(), 6));
+  std::string line;
+  for (const auto& [seconds, id] : slowest) line += fmt::format("{}{} {:.2f} s", line.empty() ? "" : ", ", id, seconds);
+  std::printf("slowest policies: %s\n", line.c_str());
   for (const PolicyError& pe : result.errors) std::fprintf(stderr, "policy error: %s\n", pe.message.c_str());
   return 0;
 }

@@ -187,8 +187,12 @@ def main():
     out.close()
 
     # Relations (~relations_per_ci per CI), forwarding chains, certificates, vulnerabilities.
-    out = open(os.path.join(args.out, "cmdb", "relations.toml"), "w")
-    out.write(meta)
+    # Relations and certificates are split like the CI files: one export file per 50k CIs keeps
+    # each file's parse tree (about 11x the file size) small.
+    rel_files = [open(os.path.join(args.out, "cmdb", f"relations-{k:02d}.toml"), "w") for k in range(nfiles)]
+    for f in rel_files:
+        f.write(meta)
+    out = rel_files[0]
     for g in range(groups):
         out.write(f'[[relation]]\nfrom = "waf-{g}"\nto = "lb-{g}"\ntype = "forwards_to"\non = "tcp/443"\n'
                   f'services = ["tcp/443"]\nruleset = "waf-app-{g}"\n\n')
@@ -205,15 +209,19 @@ def main():
     for k in range(total):
         a = cis[k % n][0]
         b = cis[rnd.randrange(n)][0]
-        out.write(f'[[relation]]\nfrom = {q(a)}\nto = {q(b)}\ntype = {q(types[k % len(types)])}\n\n')
-    out.close()
+        rel_files[k * nfiles // total].write(
+            f'[[relation]]\nfrom = {q(a)}\nto = {q(b)}\ntype = {q(types[k % len(types)])}\n\n')
+    for f in rel_files:
+        f.close()
 
-    out = open(os.path.join(args.out, "cmdb", "pki.toml"), "w")
-    out.write(meta)
-    for c in cis:
-        out.write(f'[[certificate]]\nid = "cert-{c[0]}"\nsubject = "{c[0]}.example.de"\nissuer = "ca-issuing"\n'
+    pki_files = [open(os.path.join(args.out, "cmdb", f"pki-{k:02d}.toml"), "w") for k in range(nfiles)]
+    for f in pki_files:
+        f.write(meta)
+    for idx, c in enumerate(cis):
+        pki_files[idx * nfiles // n].write(f'[[certificate]]\nid = "cert-{c[0]}"\nsubject = "{c[0]}.example.de"\nissuer = "ca-issuing"\n'
                   f'not_after = 2027-0{rnd.randint(1, 9)}-01T00:00:00Z\n\n')
-    out.close()
+    for f in pki_files:
+        f.close()
 
     out = open(os.path.join(args.out, "cmdb", "vulnerabilities.toml"), "w")
     out.write(meta)
