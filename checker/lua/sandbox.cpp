@@ -145,18 +145,22 @@ int safe_load(lua_State* L) {
 
 // Rough cost bound of Lua's backtracking matcher: each unbounded quantifier can multiply the
 // work by the subject length. Refuse combinations that could run for minutes in C code, where
-// the instruction hook cannot stop them.
+// the instruction hook cannot stop them. An optional item ('?') at most doubles the work:
+// "a?a?...a?aa...a" against "aa...a" takes 2^n steps however short the subject.
 bool pattern_too_costly(size_t subject_len, std::string_view pattern) {
   int quantifiers = 0;
+  int optionals = 0;
   for (size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] == '%') {
       ++i;
       continue;
     }
     if (pattern[i] == '*' || pattern[i] == '-' || pattern[i] == '+') ++quantifiers;
+    if (pattern[i] == '?') ++optionals;
   }
   if (subject_len < 2) return false;
-  const double log_cost = (quantifiers + 1) * std::log10(static_cast<double>(subject_len));
+  const double log_cost = (quantifiers + 1) * std::log10(static_cast<double>(subject_len)) +
+                          optionals * std::log10(2.0);
   return log_cost > 9.0;
 }
 
@@ -181,12 +185,66 @@ int guarded_pattern_call(lua_State* L) {
   return lua_gettop(L);
 }
 
+// table.move, table.insert and table.remove loop in C over a range the caller chooses (move's
+// bounds, or a length that __len may invent), where the instruction hook cannot stop them:
+// table.move({}, 1, 1e14, 2) would run for days. Ranges longer than any table the memory cap
+// allows are refused.
+constexpr lua_Integer kMaxTableRange = lua_Integer{1} << 24;
+
+int guarded_table_call(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer range = 0;
+  if (lua_toboolean(L, lua_upvalueindex(2))) {  // move(a1, f, e, t [, a2])
+    const lua_Integer first = luaL_checkinteger(L, 2);
+    const lua_Integer last = luaL_checkinteger(L, 3);
+    range = last >= first ? static_cast<lua_Integer>(static_cast<lua_Unsigned>(last) -
+                                                     static_cast<lua_Unsigned>(first))
+                          : 0;
+  } else {
+    range = luaL_len(L, 1);
+  }
+  if (range < 0 || range > kMaxTableRange) {
+    return luaL_error(L, "table operation over %I elements exceeds the sandbox limit of %I",
+                      static_cast<lua_Integer>(range), kMaxTableRange);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+void guard_table_function(lua_State* L, const char* name, bool is_move) {
+  lua_getglobal(L, "table");
+  lua_getfield(L, -1, name);
+  lua_pushboolean(L, is_move);
+  lua_pushcclosure(L, guarded_table_call, 2);
+  lua_setfield(L, -2, name);
+  lua_pop(L, 1);
+}
+
 void guard_string_function(lua_State* L, const char* name) {
   lua_getglobal(L, "string");
   lua_getfield(L, -1, name);
   lua_pushcclosure(L, guarded_pattern_call, 1);
   lua_setfield(L, -2, name);
   lua_pop(L, 1);
+}
+
+// Lua runs __gc metamethods with hooks disabled, so a finalizer that loops would escape the
+// instruction budget and the time limit (during any collection, or in lua_close). Only
+// setmetatable can mark a table for finalization, and only when the metatable already holds
+// __gc then; a __gc added later is never called.
+int safe_setmetatable(lua_State* L) {
+  if (lua_istable(L, 2)) {
+    lua_pushstring(L, "__gc");
+    const bool has_gc = lua_rawget(L, 2) != LUA_TNIL;
+    lua_pop(L, 1);
+    if (has_gc) return luaL_error(L, "__gc metamethods are not allowed in policies");
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
 }
 
 int refuse_global_assignment(lua_State* L) {
@@ -222,7 +280,13 @@ void open_safe_libraries(lua_State* L) {
   lua_setglobal(L, "xpcall");
   lua_pushcfunction(L, safe_load);
   lua_setglobal(L, "load");
+  lua_getglobal(L, "setmetatable");
+  lua_pushcclosure(L, safe_setmetatable, 1);
+  lua_setglobal(L, "setmetatable");
   for (const char* name : {"find", "match", "gmatch", "gsub"}) guard_string_function(L, name);
+  guard_table_function(L, "move", true);
+  guard_table_function(L, "insert", false);
+  guard_table_function(L, "remove", false);
   // Deterministic math.random: the same estate and policies give the same output.
   luaL_dostring(L, "math.randomseed(0)");
   // The loaded table would let a policy reach the libraries' originals; drop it.
@@ -298,6 +362,12 @@ SandboxError Sandbox::failure_from_stack(int status) {
   if (tb != std::string::npos) {
     err.traceback = full.substr(tb + 1);
     full.resize(tb);
+  }
+  // error(string.rep("x", 1e8)) must not become a 100 MB line in every report.
+  constexpr size_t kMaxMessageBytes = 64 * 1024;
+  if (full.size() > kMaxMessageBytes) {
+    full = fmt::format("{} ... ({} bytes cut)", full.substr(0, kMaxMessageBytes),
+                       full.size() - kMaxMessageBytes);
   }
   err.message = std::move(full);
   err.kind = state_->aborted != SandboxFailure::none ? state_->aborted : SandboxFailure::error;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <optional>
+#include <string_view>
 #include <tuple>
 
 namespace topocheck {
@@ -42,9 +43,29 @@ const char* level_color(DiagLevel level) {
   return kRed;
 }
 
+// Input files and the values quoted in messages are untrusted: a control character (an ANSI
+// escape in a CI name, binary garbage on the echoed line) is shown as "\xNN" so that it cannot
+// drive the terminal. Tab is kept, for the caret to line up.
+std::string printable_text(std::string_view text) {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 std::string location_prefix(const Diagnostic& d) {
   if (d.file.empty()) return {};
-  std::string out = d.file;
+  std::string out = printable_text(d.file);
   if (d.line > 0) {
     out += ":" + std::to_string(d.line);
     if (d.column > 0) out += ":" + std::to_string(d.column);
@@ -72,8 +93,13 @@ std::string caret_padding(std::string_view source, uint32_t column) {
   uint32_t seen = 1;
   for (char c : source) {
     if (seen >= column) break;
-    if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;  // UTF-8 continuation byte
-    pad += c == '\t' ? '\t' : ' ';
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte & 0xC0) == 0x80) continue;  // UTF-8 continuation byte
+    if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
+      pad += "    ";  // shown as "\xNN" (printable_text)
+    } else {
+      pad += c == '\t' ? '\t' : ' ';
+    }
     ++seen;
   }
   while (seen < column) {
@@ -81,6 +107,33 @@ std::string caret_padding(std::string_view source, uint32_t column) {
     ++seen;
   }
   return pad;
+}
+
+// Longest part of a source line echoed under a diagnostic: a 100 MB line (one huge array) would
+// otherwise be printed once per error on it.
+constexpr size_t kMaxEchoBytes = 160;
+
+// Cuts a long source line to a window around `column` (1-based, in code points), marking the cuts
+// with "..."; returns the column of the same spot in the window.
+uint32_t clip_source_line(std::string& line, uint32_t column) {
+  if (line.size() <= kMaxEchoBytes) return column;
+  // Byte offset of the column, counting code points as caret_padding does.
+  size_t at = 0;
+  for (uint32_t seen = 1; at < line.size() && seen < column; ++at) {
+    if ((static_cast<unsigned char>(line[at]) & 0xC0) != 0x80) ++seen;
+  }
+  size_t start = at > kMaxEchoBytes / 2 ? at - kMaxEchoBytes / 2 : 0;
+  while (start > 0 && (static_cast<unsigned char>(line[start]) & 0xC0) == 0x80) --start;
+  size_t end = std::min(line.size(), start + kMaxEchoBytes);
+  while (end < line.size() && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) ++end;
+  uint32_t new_column = column;
+  for (size_t i = 0; i < start; ++i) {
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) --new_column;
+  }
+  std::string clipped =
+      (start > 0 ? "..." : "") + line.substr(start, end - start) + (end < line.size() ? "..." : "");
+  line = std::move(clipped);
+  return column == 0 ? 0 : new_column + (start > 0 ? 3 : 0);
 }
 
 auto sort_key(const Diagnostic& d) {
@@ -131,12 +184,14 @@ std::string format_diagnostic(const Diagnostic& d, bool color) {
   };
   std::string out = paint(location_prefix(d), kBold);
   out += paint(std::string(level_name(d.level)) + ":", level_color(d.level));
-  out += " " + d.message + "\n";
+  out += " " + printable_text(d.message) + "\n";
   if (d.file.empty() || d.line == 0) return out;
   auto source = read_source_line(d.file, d.line);
   if (!source) return out;
-  out += "    " + *source + "\n";
-  if (d.column > 0) out += "    " + caret_padding(*source, d.column) + paint("^", kGreen) + "\n";
+  const uint32_t column = clip_source_line(*source, d.column);
+  const std::string shown = printable_text(*source);
+  out += "    " + shown + "\n";
+  if (column > 0) out += "    " + caret_padding(*source, column) + paint("^", kGreen) + "\n";
   return out;
 }
 
