@@ -46,24 +46,76 @@ local function dependants(ci)
   return ids
 end
 
--- The foreign peers of a path into `ci` of `service` (ids), empty when the peer belongs.
-local function foreign_peers(path, ci, service, shared, declared)
-  local function belongs(m)
-    return m.id == ci.id or m.service == service or shared[m.class] or common.is_network_device(m)
-      or declared[m.id]
+-- The CIs a source stands for that are neither shared infrastructure nor network devices, in
+-- member order, as parallel lists `ids` and `services`; `any`: it stands for any CI at all.
+-- Depends only on the source, so looked up once per source.
+local function source_systems(path, shared)
+  local members = network.members(path)
+  local ids, services = {}, {}
+  for _, m in ipairs(members) do
+    if not shared[m.class] and not common.is_network_device(m) then
+      ids[#ids + 1] = m.id
+      services[#ids] = m.service or false
+    end
   end
+  return { any = #members > 0, ids = ids, services = services }
+end
+
+-- Adds `id` to the peers found for a server, with the path that showed it, unless seen before.
+local function add_peer(found, id, path)
+  if not found.seen[id] then
+    found.seen[id] = true
+    found.peers[#found.peers + 1] = id
+    found.bad[#found.bad + 1] = path
+  end
+end
+
+-- Adds the foreign peers of a path into `ci` of `service` to `found`. The peer is the last proxy
+-- on the path when it passes one, else the CIs the source stands for (`systems(path)`, see
+-- source_systems); the internet reaching the server directly is always foreign.
+local function add_foreign_peers(found, path, ci, service, shared, declared, systems)
   if #path.cis >= 2 then
     local peer = path.cis[#path.cis - 1]
-    return belongs(peer) and {} or { peer.id }
+    local belongs = peer.id == ci.id or peer.service == service or shared[peer.class]
+      or common.is_network_device(peer) or declared[peer.id]
+    if not belongs then add_peer(found, peer.id, path) end
+    return
   end
-  if path.source_kind == "internet" then return { "the internet" } end
-  local foreign = {}
-  local members = network.members(path)
-  if #members == 0 then return { path.source } end
-  for _, m in ipairs(members) do
-    if not belongs(m) then foreign[#foreign + 1] = m.id end
+  if path.source_kind == "internet" then return add_peer(found, "the internet", path) end
+  local source = systems(path)
+  if not source.any then return add_peer(found, path.source, path) end
+  local ids, services, ci_id = source.ids, source.services, ci.id
+  for k = 1, #ids do
+    local id = ids[k]
+    if services[k] ~= service and id ~= ci_id and not declared[id] then add_peer(found, id, path) end
   end
-  return foreign
+end
+
+-- Findings for one server `ci` of `service`: the foreign peers that reach it across a firewall,
+-- each once, with the first path that showed it.
+local function check_server(estate, ci, service, settings, shared, systems)
+  local found = { peers = {}, bad = {}, seen = {} }
+  local sources_done = {}
+  local declared = settings.declared_dependencies and dependants(ci) or {}
+  -- Same-zone peers cross no firewall: they are not judged here.
+  for _, path in ipairs(estate.sources_reaching(ci, nil, { peers = false })) do
+    -- A source judged by its members names the same peers on every path: once is enough.
+    local by_members = #path.cis < 2
+    if #path.firewalls > 0 and not (by_members and sources_done[path.source]) then
+      if by_members then sources_done[path.source] = true end
+      add_foreign_peers(found, path, ci, service, shared, declared, systems)
+    end
+  end
+  local bad, peers = found.bad, found.peers
+  if #bad > 0 then
+    local shown, left = common.first_paths(bad, settings.max_paths)
+    report(ci, string.format("server of the closed service %s is reachable across a firewall from %s, outside the service",
+                             service, table.concat(peers, ", ")), {
+      key = "peers:" .. table.concat(peers, ","),
+      paths = shown,
+      more_paths = left,
+    })
+  end
 end
 
 return {
@@ -97,31 +149,11 @@ of the service (service = ...) if it is.]],
       return
     end
     local shared = common.set(settings.shared_classes)
+    local systems = network.per_source(function(path) return source_systems(path, shared) end)
     for _, service in ipairs(network.sorted_keys(closed)) do
       for _, ci in ipairs(closed[service]) do
         checked(ci)
-        local bad, peers, seen = {}, {}, {}
-        local declared = settings.declared_dependencies and dependants(ci) or {}
-        for _, path in ipairs(estate.sources_reaching(ci)) do
-          if #path.firewalls > 0 then
-            for _, p in ipairs(foreign_peers(path, ci, service, shared, declared)) do
-              if not seen[p] then
-                seen[p] = true
-                peers[#peers + 1] = p
-                bad[#bad + 1] = path
-              end
-            end
-          end
-        end
-        if #bad > 0 then
-          local shown, left = common.first_paths(bad, settings.max_paths)
-          report(ci, string.format("server of the closed service %s is reachable across a firewall from %s, outside the service",
-                                   service, table.concat(peers, ", ")), {
-            key = "peers:" .. table.concat(peers, ","),
-            paths = shown,
-            more_paths = left,
-          })
-        end
+        check_server(estate, ci, service, settings, shared, systems)
       end
     end
   end,

@@ -9,14 +9,37 @@
 local common = import("common")
 local network = import("network")
 
-local function user_facing(path, ci, user_zones)
-  if path.cis[1] == nil or path.cis[1].id ~= ci.id then return nil end
+-- Which users a source stands for: "the internet", "user zone ID", "workstations", or false.
+-- Depends only on the source: looked up once per source (see check).
+local function source_users(path, user_zones)
   if path.source_kind == "internet" then return "the internet" end
   if path.source_zone and user_zones[path.source_zone] then return "user zone " .. path.source_zone end
   for _, m in ipairs(network.members(path)) do
     if m.class == "workstation" then return "workstations" end
   end
-  return nil
+  return false
+end
+
+-- The users a path lets talk to `ci` itself (its first CI), or nil. `users(path)` is
+-- source_users for the path's source.
+local function user_facing(path, ci, users)
+  if path.cis[1] == nil or path.cis[1].id ~= ci.id then return nil end
+  return users(path) or nil
+end
+
+-- The plaintext paths from users to `ci` on `svc`, each (source, service) once, added to `bad`
+-- and, described, to `whom`. `peer_sources`: see network.any_peer_source.
+local function user_paths(ci, svc, users, bad, whom, seen, peer_sources)
+  -- Same-zone peers are many: their paths are only asked for when one of them is a user. Their
+  -- paths reach `ci` directly, so user_facing would judge them by their source alone.
+  for _, path in ipairs(network.paths_unless_peers_matter(ci, svc, users, peer_sources)) do
+    local who = user_facing(path, ci, users)
+    if who and not seen[path.source .. " " .. path.service] then
+      seen[path.source .. " " .. path.service] = true
+      bad[#bad + 1] = path
+      whom[#whom + 1] = string.format("%s from %s", path.service, who)
+    end
+  end
 end
 
 return {
@@ -45,6 +68,8 @@ admit users or the internet to it; let only the customer's edge redirect HTTP to
 
   check = function(estate, settings)
     local user_zones = network.user_zones(settings.user_zones)
+    local users = network.per_source(function(path) return source_users(path, user_zones) end)
+    local peer_sources = {}
     local exempt = common.set(settings.exempt_classes)
     for ci in estate.cis() do
       if common.is_live(ci) and not common.is_network_device(ci) and #ci.listens > 0
@@ -55,14 +80,7 @@ admit users or the internet to it; let only the customer's edge redirect HTTP to
         for _, svc in ipairs(plaintext) do
           local redirect = settings.allow_edge_redirect and common.is_customer_edge(ci) and svc == "tcp/80"
           if not redirect then
-            for _, path in ipairs(estate.sources_reaching(ci, svc)) do
-              local who = user_facing(path, ci, user_zones)
-              if who and not seen[path.source .. " " .. path.service] then
-                seen[path.source .. " " .. path.service] = true
-                bad[#bad + 1] = path
-                whom[#whom + 1] = string.format("%s from %s", path.service, who)
-              end
-            end
+            user_paths(ci, svc, users, bad, whom, seen, peer_sources)
           end
         end
         if #bad > 0 then

@@ -29,6 +29,8 @@ local function source_systems(path)
   return systems
 end
 
+-- The side a source belongs to, or nil (the internet, shared infrastructure, no or mixed
+-- environments). Depends only on the source: looked up once per source (see check).
 local function source_side(path, sides, shared)
   if path.source_kind == "internet" then return nil end
   local members = source_systems(path)
@@ -58,11 +60,35 @@ local function zone_sides(ci, sides)
   return by_side
 end
 
-local function check_flows(ci, side, sides, settings)
+-- The sides any source can belong to: those of the zones' environments and of the systems'
+-- (source_side reads nothing else). Without a source of the other side, no CI need be routed.
+local function sides_present(estate, sides)
+  local present = {}
+  for zone in estate.zones() do
+    local s = side_of(zone.environment, sides)
+    if s then present[s] = true end
+  end
+  for ci in estate.cis() do
+    if not common.is_network_device(ci) then
+      local s = side_of(network.environment(ci), sides)
+      if s then present[s] = true end
+    end
+  end
+  return present
+end
+
+-- Reports the sources of the other side that reach `ci` (of `side`). `side_of_source(path)` is
+-- source_side memoised per source, false for no side; `peer_sources`: see
+-- network.any_peer_source.
+local function check_flows(ci, side, settings, side_of_source, peer_sources)
+  local function other_side(path)
+    local s = side_of_source(path)
+    return s and s ~= side
+  end
+  -- Same-zone peers are many: their paths are only asked for when one of them is of the other side.
   local bad, seen = {}, {}
-  for _, path in ipairs(estate.sources_reaching(ci)) do
-    local s = source_side(path, sides, common.set(settings.shared_classes))
-    if s and s ~= side and not seen[path.source] then
+  for _, path in ipairs(network.paths_unless_peers_matter(ci, nil, other_side, peer_sources)) do
+    if other_side(path) and not seen[path.source] then
       seen[path.source] = true
       bad[#bad + 1] = path
     end
@@ -135,11 +161,16 @@ replication between the environments, and delete firewall rules that let one rea
         end
       end
     end
+    local shared = common.set(settings.shared_classes)
+    local side_of_source = network.per_source(function(path) return source_side(path, sides, shared) or false end)
+    local present = sides_present(estate, sides)
+    local peer_sources = {}
     for ci in estate.cis() do
       local side = side_of(network.environment(ci), sides)
       if common.is_live(ci) and side and not common.is_network_device(ci) and #ci.interfaces > 0 then
         checked(ci)
-        check_flows(ci, side, sides, settings)
+        local other = side == "prod" and "test" or "prod"
+        if present[other] then check_flows(ci, side, settings, side_of_source, peer_sources) end
       end
     end
   end,

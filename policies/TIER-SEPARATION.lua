@@ -59,19 +59,93 @@ local function is_database_tier(ci)
   return false
 end
 
-local function forbidden_reason(path, ctx)
-  if path.source_kind == "internet" then return "the internet" end
+-- What a source says whatever the database: a reason that forbids it outright (the internet, a
+-- forbidden or user zone), or else the ids of its members that matter, in member order:
+-- workstations (marked in `workstation`) and those that only a database's application tier may
+-- contain (no network devices, databases or shared classes); `workstations`: whether any is a
+-- workstation. Looked up once per source.
+local function source_facts(path, ctx)
+  if path.source_kind == "internet" then return { reason = "the internet" } end
   local zone = path.source_zone and estate.zone(path.source_zone)
-  if zone and ctx.forbidden_kinds[zone.kind] then return string.format("a %s zone", zone.kind) end
-  if zone and ctx.user_zones[zone.id] then return "a user zone" end
+  if zone and ctx.forbidden_kinds[zone.kind] then return { reason = string.format("a %s zone", zone.kind) } end
+  if zone and ctx.user_zones[zone.id] then return { reason = "a user zone" } end
+  local ids, workstation = {}, {}
   for _, m in ipairs(network.members(path)) do
-    if m.class == "workstation" then return "workstations" end
-    if ctx.tier and not ctx.tier[m.id] and not ctx.self[m.id] and not common.is_network_device(m)
-      and not is_database_tier(m) and not ctx.shared[m.class] then
-      return "outside its application tier (" .. m.id .. ")"
+    if m.class == "workstation" then
+      ids[#ids + 1] = m.id
+      workstation[#ids] = true
+    elseif not common.is_network_device(m) and not ctx.shared[m.class] and not ctx.database_tier(m) then
+      ids[#ids + 1] = m.id
     end
   end
+  return { ids = ids, workstation = workstation, workstations = next(workstation) ~= nil }
+end
+
+-- Why a path's source may not reach the database of `db_ctx` ({tier, self}), or nil.
+local function forbidden_reason(path, ctx, db_ctx)
+  local facts = ctx.facts(path)
+  if facts.reason then return facts.reason end
+  -- Without an application tier only workstations are forbidden.
+  if not db_ctx.tier then return facts.workstations and "workstations" or nil end
+  local tier, self = db_ctx.tier, db_ctx.self
+  for k, id in ipairs(facts.ids) do
+    if facts.workstation[k] then return "workstations" end
+    if not tier[id] and not self[id] then return "outside its application tier (" .. id .. ")" end
+  end
   return nil
+end
+
+-- The database itself, its hosts and what replicates with them (ids).
+local function own_systems(db, hosts)
+  local self = { [db.id] = true }
+  for _, t in ipairs({ db, table.unpack(hosts) }) do
+    self[t.id] = true
+    for _, dir in ipairs{"out", "in"} do
+      for _, r in ipairs(t:related("replicates_to", dir)) do self[r.ci.id] = true end
+    end
+  end
+  return self
+end
+
+-- Reports a live database that shares a server with an application, and the sources that reach
+-- it from outside its application tier.
+local function check_database(db, ctx, settings)
+  for _, s in ipairs(shared_hosts(db)) do
+    report(db, string.format("runs on the same server %s as the application %s", s.host.id, s.app.id), {
+      key = "shared-host:" .. s.host.id .. ":" .. s.app.id,
+      evidence = { { fact = db.id .. " runs on " .. s.host.id, at = db:where() } },
+    })
+  end
+  local hosts = hosts_of(db)
+  local target = db
+  if #db.interfaces == 0 and #hosts > 0 then target = hosts[1] end
+  local db_ctx = { tier = app_tier(db, hosts), self = own_systems(db, hosts) }
+  local function forbidden(source) return forbidden_reason(source, ctx, db_ctx) ~= nil end
+  -- A source's verdict is the same on every service: `seen` (forbidden) and `cleared` (not).
+  local bad, reasons, seen, cleared = {}, {}, {}, {}
+  for _, svc in ipairs(db.listens) do
+    -- Same-zone peers are many: their paths are only asked for when one of them is forbidden.
+    for _, path in ipairs(network.paths_unless_peers_matter(target, svc, forbidden, ctx.peer_sources, ctx.never_forbidden)) do
+      if not seen[path.source] and not cleared[path.source] then
+        local reason = forbidden_reason(path, ctx, db_ctx)
+        if reason then
+          seen[path.source] = true
+          bad[#bad + 1] = path
+          reasons[#reasons + 1] = string.format("%s (%s) on %s", path.source, reason, path.service)
+        else
+          cleared[path.source] = true
+        end
+      end
+    end
+  end
+  if #bad > 0 then
+    local shown, left = common.first_paths(bad, settings.max_paths)
+    report(db, "accepts connections from outside its application tier: " .. table.concat(reasons, "; "), {
+      key = "sources:" .. network.source_names(bad),
+      paths = shown,
+      more_paths = left,
+    })
+  end
 end
 
 return {
@@ -98,48 +172,27 @@ the application servers that depend on it (no internet, DMZ or user sources).]],
   },
 
   check = function(estate, settings)
-    local user_zones = network.user_zones(settings.user_zones)
+    local database_tier = {}
+    local ctx = {
+      forbidden_kinds = common.set(settings.forbidden_zone_kinds),
+      user_zones = network.user_zones(settings.user_zones),
+      shared = common.set(settings.shared_classes),
+      peer_sources = {},
+      database_tier = function(ci)
+        if database_tier[ci.id] == nil then database_tier[ci.id] = is_database_tier(ci) end
+        return database_tier[ci.id]
+      end,
+    }
+    ctx.facts = network.per_source(function(path) return source_facts(path, ctx) end)
+    -- A source with neither a reason nor members that matter is forbidden for no database.
+    ctx.never_forbidden = function(source)
+      local facts = ctx.facts(source)
+      return facts.reason == nil and #facts.ids == 0
+    end
     for db in estate.cis{class = "database"} do
       if common.is_live(db) then
         checked(db)
-        for _, s in ipairs(shared_hosts(db)) do
-          report(db, string.format("runs on the same server %s as the application %s", s.host.id, s.app.id), {
-            key = "shared-host:" .. s.host.id .. ":" .. s.app.id,
-            evidence = { { fact = db.id .. " runs on " .. s.host.id, at = db:where() } },
-          })
-        end
-        local hosts = hosts_of(db)
-        local target = db
-        if #db.interfaces == 0 and #hosts > 0 then target = hosts[1] end
-        local ctx = {
-          forbidden_kinds = common.set(settings.forbidden_zone_kinds), user_zones = user_zones,
-          shared = common.set(settings.shared_classes), tier = app_tier(db, hosts), self = { [db.id] = true },
-        }
-        for _, t in ipairs({ db, table.unpack(hosts) }) do
-          ctx.self[t.id] = true
-          for _, dir in ipairs{"out", "in"} do
-            for _, r in ipairs(t:related("replicates_to", dir)) do ctx.self[r.ci.id] = true end
-          end
-        end
-        local bad, reasons, seen = {}, {}, {}
-        for _, svc in ipairs(db.listens) do
-          for _, path in ipairs(estate.sources_reaching(target, svc)) do
-            local reason = forbidden_reason(path, ctx)
-            if reason and not seen[path.source] then
-              seen[path.source] = true
-              bad[#bad + 1] = path
-              reasons[#reasons + 1] = string.format("%s (%s) on %s", path.source, reason, path.service)
-            end
-          end
-        end
-        if #bad > 0 then
-          local shown, left = common.first_paths(bad, settings.max_paths)
-          report(db, "accepts connections from outside its application tier: " .. table.concat(reasons, "; "), {
-            key = "sources:" .. network.source_names(bad),
-            paths = shown,
-            more_paths = left,
-          })
-        end
+        check_database(db, ctx, settings)
       end
     end
   end,

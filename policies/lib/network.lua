@@ -75,6 +75,63 @@ function network.members(path)
   return ok and members or {}
 end
 
+-- Memoises `compute(path)` by the path's source for one policy run: what depends only on the
+-- source (its members, its side, whether it is shared infrastructure ...) is worked out once per
+-- source, not once per path. Estates have a few hundred sources and many thousand paths naming
+-- them. `compute` may read only the source fields of the path (source, source_kind,
+-- source_zone). Create one per check; it is no global state.
+function network.per_source(compute)
+  local cache = {}
+  return function(path)
+    local value = cache[path.source]
+    if value == nil then
+      value = compute(path)
+      cache[path.source] = value
+    end
+    return value
+  end
+end
+
+-- The source fields of a path for a same-zone peer source that sources_reaching{peers = false}
+-- named without a path (`label` in zone `zone`; never the internet), for per_source lookups.
+function network.peer_source(label, zone)
+  return { source = label, source_kind = label:match("^(%a+):"), source_zone = zone }
+end
+
+-- Does `test(source fields)` hold for any peer source of a sources_reaching{peers = false}
+-- answer ({zone id = {label, ...}})? Peer sources have no paths; a policy that judges them asks
+-- for the full answer only when one of them matters. `known` (optional, one per policy run)
+-- keeps the source fields made for each label, the same peers coming back for every CI of a
+-- zone; with `never(source fields)`, a source for which it holds is never tested again.
+function network.any_peer_source(peer_sources, test, known, never)
+  known = known or {}
+  for zone, labels in pairs(peer_sources) do
+    for _, label in ipairs(labels) do
+      local source = known[label]
+      if source == nil then
+        source = network.peer_source(label, zone)
+        if never and never(source) then source = false end
+        known[label] = source
+      end
+      if source and test(source) then return true end
+    end
+  end
+  return false
+end
+
+-- Paths of the sources that reach `ci` (sources_reaching(ci, service)), leaving out those of the
+-- same-zone peers unless `peer_matters(source fields)` holds for one of them: a zone's peers are
+-- many and alike, and routing them costs more than the rest of the answer. The paths kept are
+-- those sources_reaching(ci, service) gives, in its order, whenever a left-out peer path could
+-- not matter to the caller. `known`, `never`: see any_peer_source.
+function network.paths_unless_peers_matter(ci, service, peer_matters, known, never)
+  local paths, peer_sources = estate.sources_reaching(ci, service, { peers = false })
+  if network.any_peer_source(peer_sources, peer_matters, known, never) then
+    return estate.sources_reaching(ci, service)
+  end
+  return paths
+end
+
 -- Is an IPv4 CIDR outside the private, loopback and link-local ranges (the internet)?
 local function public_ipv4(cidr)
   local a, b = cidr:match("^(%d+)%.(%d+)%.")
