@@ -19,20 +19,9 @@ using topocheck::testing::run_topocheck;
 
 namespace {
 
-struct Scratch {
-  fs::path root;
-  Scratch() {
-    static int counter = 0;
-    root = fs::temp_directory_path() /
-           ("topocheck-escape-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(root);
-    fs::create_directories(root / "policies");
-  }
-  ~Scratch() { fs::remove_all(root); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(root / name, std::ios::binary) << text;
-    return (root / name).string();
-  }
+// A scratch directory with an empty policies/ directory in it.
+struct Scratch : topocheck::testing::TempDir {
+  Scratch() : TempDir("escape") { std::filesystem::create_directories(root / "policies"); }
 };
 
 // No byte below 0x20 other than newline (and tab, which the caret line uses), and no DEL.

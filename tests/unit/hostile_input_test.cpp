@@ -18,32 +18,9 @@
 namespace fs = std::filesystem;
 using topocheck::testing::CommandResult;
 using topocheck::testing::run_topocheck;
+using topocheck::testing::TempDir;
 
 namespace {
-
-// A directory under the system's temp directory, removed with everything in it.
-struct TempDir {
-  fs::path root;
-  TempDir() {
-    static int counter = 0;
-    root = fs::temp_directory_path() /
-           ("topocheck-hostile-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(root);
-    fs::create_directories(root);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(root, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(root, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = root / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-  std::string path(const std::string& name) const { return (root / name).string(); }
-};
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -70,7 +47,7 @@ const std::string kOneError = "topocheck: 1 input error; nothing was checked";
 }  // namespace
 
 TEST_CASE("an empty estate file is a warning, not an error", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   const std::string file = dir.write("empty.toml", "");
   const CommandResult r = validate(file);
   CHECK(r.exit_code == 0);
@@ -78,7 +55,7 @@ TEST_CASE("an empty estate file is a warning, not an error", "[hostile]") {
 }
 
 TEST_CASE("binary garbage is a syntax error at its first byte and is not echoed raw", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   const std::string file = dir.write(
       "garbage.toml", std::string("\x1b[2J\x1b]0;pwned\x07\x00\xff\xfe\x01\x02garbage", 22));
   const CommandResult r = validate(file);
@@ -90,7 +67,7 @@ TEST_CASE("binary garbage is a syntax error at its first byte and is not echoed 
 }
 
 TEST_CASE("invalid UTF-8 in a string is refused at its column", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   const std::string file =
       dir.write("utf8.toml", "[[ci]]\nid = \"app-\xc3\x28\"\nclass = \"server\"\n");
   const CommandResult r = validate(file);
@@ -100,7 +77,7 @@ TEST_CASE("invalid UTF-8 in a string is refused at its column", "[hostile]") {
 }
 
 TEST_CASE("a 200 MB file with an unterminated string is a syntax error", "[hostile][big]") {
-  TempDir dir;
+  TempDir dir("hostile");
   const std::string file = dir.path("huge.toml");
   {
     std::ofstream out(file, std::ios::binary);
@@ -117,7 +94,7 @@ TEST_CASE("a 200 MB file with an unterminated string is a syntax error", "[hosti
 }
 
 TEST_CASE("a file over the size limit is refused before it is read", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   const std::string file = dir.path("sparse.toml");
   { std::ofstream out(file, std::ios::binary); }
   fs::resize_file(file, size_t{600} << 20);  // sparse: takes no disk space
@@ -130,7 +107,7 @@ TEST_CASE("a file over the size limit is refused before it is read", "[hostile]"
 
 TEST_CASE("a million wrong entries in one array give a million errors, the first hundred shown",
           "[hostile][big]") {
-  TempDir dir;
+  TempDir dir("hostile");
   std::string text = "[[ci]]\nid = \"a\"\nclass = \"server\"\nlistens = [";
   text.reserve(3'100'000);
   for (int i = 0; i < 1'000'000; ++i) text += i == 0 ? "1" : ", 1";
@@ -148,7 +125,7 @@ TEST_CASE("a million wrong entries in one array give a million errors, the first
 }
 
 TEST_CASE("deeply nested inline tables and arrays hit the parser's depth limit", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   std::string tables = "x = ", arrays = "x = ";
   for (int i = 0; i < 100'000; ++i) tables += "{a = ", arrays += "[";
   const std::string t = dir.write("tables.toml", tables + "1\n");
@@ -164,7 +141,7 @@ TEST_CASE("deeply nested inline tables and arrays hit the parser's depth limit",
 }
 
 TEST_CASE("duplicate keys are refused within a file and duplicate ids across files", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   const std::string same =
       dir.write("same/x.toml", "[[ci]]\nid = \"a\"\nid = \"b\"\nclass = \"server\"\n");
   CommandResult r = validate(same);
@@ -183,7 +160,7 @@ TEST_CASE("duplicate keys are refused within a file and duplicate ids across fil
 }
 
 TEST_CASE("integers out of range are refused", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   const std::string big =
       dir.write("big.toml", "[[ci]]\nid = \"a\"\nclass = \"server\"\nx = 99999999999999999999\n");
   CommandResult r = validate(big);
@@ -209,7 +186,7 @@ TEST_CASE("integers out of range are refused", "[hostile]") {
 }
 
 TEST_CASE("dates and times that do not exist are refused", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   const std::string feb30 = dir.write("feb30.toml", "x = 2026-02-30\n");
   const std::string leap = dir.write("leap.toml", "x = 2025-02-29\n");
   const std::string month = dir.write("month.toml", "x = 2026-13-01\n");
@@ -230,7 +207,7 @@ TEST_CASE("dates and times that do not exist are refused", "[hostile]") {
 }
 
 TEST_CASE("CIDRs with impossible prefixes are refused", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   const std::string file =
       dir.write("cidr.toml",
                 "[[zone]]\nid = \"z\"\nkind = \"internal\"\n"
@@ -250,7 +227,7 @@ TEST_CASE("CIDRs with impossible prefixes are refused", "[hostile]") {
 }
 
 TEST_CASE("port 0, port 65536 and reversed port ranges are refused", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   const std::string file = dir.write("ports.toml",
                                      "[[ci]]\nid = \"a\"\nclass = \"server\"\nlistens = "
                                      "[\"tcp/0\", \"tcp/65536\", \"udp/200-100\"]\n");
@@ -273,7 +250,7 @@ TEST_CASE("port 0, port 65536 and reversed port ranges are refused", "[hostile]"
 }
 
 TEST_CASE("a CA that issues itself and a CA issuer cycle are refused", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   const std::string self =
       dir.write("self.toml", "[[ci]]\nid = \"ca1\"\nclass = \"ca\"\nissuer = \"ca1\"\n");
   CommandResult r = validate(self);
@@ -295,7 +272,7 @@ TEST_CASE("a CA that issues itself and a CA issuer cycle are refused", "[hostile
 // A forwarding loop is legal input (fixtures/reach/forward-loop, reach_test.cpp): the hostile part
 // is that following it must end. Checked here on a loop of three proxies through the CLI.
 TEST_CASE("a forwards_to loop is followed to its end by check and explain", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   std::string text =
       "[[zone]]\nid = \"internet\"\nkind = \"internet\"\n"
       "[[zone]]\nid = \"dmz\"\nkind = \"dmz\"\n"
@@ -318,7 +295,7 @@ TEST_CASE("a forwards_to loop is followed to its end by check and explain", "[ho
 }
 
 TEST_CASE("a symlink loop in the estate directory is reported and not followed", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   dir.write("estate/a.toml", "[[ci]]\nid = \"x\"\nclass = \"server\"\n");
   fs::create_directories(dir.root / "estate/sub");
   fs::create_directory_symlink("..", dir.root / "estate/sub/back");
@@ -332,7 +309,7 @@ TEST_CASE("a symlink loop in the estate directory is reported and not followed",
 // unreadable as .toml files for everyone, so they pin the error path. The chmod case runs only
 // when the tests do not run as root.
 TEST_CASE("an unreadable estate file is an error naming the file", "[hostile]") {
-  TempDir dir;
+  TempDir dir("hostile");
   dir.write("estate/a.toml", "[[ci]]\nid = \"x\"\nclass = \"server\"\n");
   REQUIRE(::mkfifo(dir.path("estate/fifo.toml").c_str(), 0600) == 0);
   fs::create_symlink("missing.toml", dir.root / "estate/dangling.toml");

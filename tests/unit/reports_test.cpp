@@ -26,23 +26,11 @@
 
 using topocheck::testing::read_file;
 using topocheck::testing::run_topocheck;
+using topocheck::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace topocheck {
 namespace {
-
-// A directory of its own per test, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("topocheck-reports-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
@@ -61,16 +49,16 @@ struct Shell {
 };
 
 Shell run_shell(const std::string& command) {
-  const TempDir dir;
-  const std::string out = dir.file("out"), err = dir.file("err");
+  const TempDir dir("reports");
+  const std::string out = dir.path("out"), err = dir.path("err");
   const int status = std::system((command + " >" + quote(out) + " 2>" + quote(err) + " </dev/null").c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
 }
 
 // Debian's python3 with python3-jsonschema; not a pyenv or virtualenv python from PATH.
 Shell run_python(const std::string& script, const std::vector<std::string>& args) {
-  const TempDir dir;
-  const std::string path = dir.file("check.py");
+  const TempDir dir("reports");
+  const std::string path = dir.path("check.py");
   write_text(path, script);
   std::string command = "/usr/bin/python3 " + quote(path);
   for (const std::string& a : args) command += " " + quote(a);
@@ -178,11 +166,11 @@ struct Rendered {
 // returns the DOM after load and every console message Chromium logged.
 Rendered render_in_chromium(const std::string& html_file) {
   REQUIRE(run_shell("command -v chromium").exit_code == 0);  // Debian package `chromium`
-  const TempDir profile;
+  const TempDir profile("chromium-profile");
   const Shell r = run_shell(
       "timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
       "--disable-component-update --disable-sync --no-first-run --user-data-dir=" +
-      quote(profile.path.string()) + " --enable-logging=stderr --v=0 --dump-dom " +
+      quote(profile.root.string()) + " --enable-logging=stderr --v=0 --dump-dom " +
       quote("file://" + fs::absolute(html_file).string()));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -388,16 +376,16 @@ TEST_CASE("the format and output FORMAT=FILE options select the reports of one r
 }
 
 TEST_CASE("one check run writes several reports, with the summary line on stderr", "[reports][cli]") {
-  const TempDir dir;
+  const TempDir dir("reports");
   const auto r = run_topocheck({"check", "fixtures/sample", "--as-of", "2026-11-23", "--policy", "EDR-LEADING",
-                                "--output", "sarif=" + dir.file("a.sarif"), "--output=junit=" + dir.file("a.xml"),
-                                "--output", "csv=" + dir.file("a.csv")});
+                                "--output", "sarif=" + dir.path("a.sarif"), "--output=junit=" + dir.path("a.xml"),
+                                "--output", "csv=" + dir.path("a.csv")});
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
   CHECK_THAT(r.err, Catch::Contains("topocheck: 3 findings (3 high) from 1 policy; 0 policy errors"));
-  CHECK(nlohmann::json::parse(read_file(dir.file("a.sarif")))["runs"][0]["results"].size() == 3);
-  CHECK_THAT(read_file(dir.file("a.xml")), Catch::Contains("<testsuite name=\"EDR-LEADING\""));
-  CHECK_THAT(read_file(dir.file("a.csv")), Catch::StartsWith("fingerprint,rule,severity"));
+  CHECK(nlohmann::json::parse(read_file(dir.path("a.sarif")))["runs"][0]["results"].size() == 3);
+  CHECK_THAT(read_file(dir.path("a.xml")), Catch::Contains("<testsuite name=\"EDR-LEADING\""));
+  CHECK_THAT(read_file(dir.path("a.csv")), Catch::StartsWith("fingerprint,rule,severity"));
 }
 
 TEST_CASE("every format prints the summary line on stderr and keeps exit codes", "[reports][cli]") {
@@ -423,16 +411,16 @@ TEST_CASE("every format prints the summary line on stderr and keeps exit codes",
 // --- golden files -------------------------------------------------------------------------------
 
 TEST_CASE("every report format of the sample matches its golden file", "[reports][golden]") {
-  const TempDir dir;
+  const TempDir dir("reports");
   std::vector<std::string> args{"check", "fixtures/sample", "--as-of", "2026-11-23", "--policy", "EDR-LEADING",
                                 "--policy", "PKI-TRUST", "--format", "json"};
-  for (const std::string& format : kFormats) args.push_back("--output=" + format + "=" + dir.file("sample." + format));
+  for (const std::string& format : kFormats) args.push_back("--output=" + format + "=" + dir.path("sample." + format));
   const auto r = run_topocheck(args);
   REQUIRE(r.exit_code == 1);
   const auto run = nlohmann::json::parse(r.out);
   for (const std::string& format : kFormats) {
     SECTION(format) {
-      compare_golden(normalised(read_file(dir.file("sample." + format)), run), "tests/golden/sample." + format);
+      compare_golden(normalised(read_file(dir.path("sample." + format)), run), "tests/golden/sample." + format);
     }
   }
 }
@@ -462,11 +450,11 @@ TEST_CASE("the golden JUnit XML has one testsuite per policy and one testcase pe
 }
 
 TEST_CASE("the Chromium check sees script errors and blocked fetches", "[reports][html][chromium]") {
-  const TempDir dir;
-  write_text(dir.file("bad.html"),
+  const TempDir dir("reports");
+  write_text(dir.path("bad.html"),
              "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
              "'none'\"></head><body><p id=\"x\">loaded</p><img src=\"http://192.0.2.1/x.png\"></body></html>");
-  const Rendered page = render_in_chromium(dir.file("bad.html"));
+  const Rendered page = render_in_chromium(dir.path("bad.html"));
   CHECK_THAT(page.dom, Catch::Contains("loaded"));
   REQUIRE(page.console.size() == 1);
   CHECK_THAT(page.console[0], Catch::Contains("Content Security Policy"));
@@ -487,30 +475,30 @@ TEST_CASE("the golden HTML report renders in Chromium without errors and shows e
 // --- the full sample: validity only (policies other than the golden ones are still changing) ----
 
 TEST_CASE("every format of the full sample estate is valid for its consumer", "[reports][chromium]") {
-  const TempDir dir;
+  const TempDir dir("reports");
   std::vector<std::string> args{"check", "fixtures/sample", "--as-of", "2026-11-23"};
-  for (const std::string& format : kFormats) args.push_back("--output=" + format + "=" + dir.file("full." + format));
+  for (const std::string& format : kFormats) args.push_back("--output=" + format + "=" + dir.path("full." + format));
   const auto r = run_topocheck(args);
   REQUIRE(r.exit_code == 1);
 
-  require_valid_sarif(dir.file("full.sarif"));
-  const auto log = nlohmann::json::parse(read_file(dir.file("full.sarif")));
+  require_valid_sarif(dir.path("full.sarif"));
+  const auto log = nlohmann::json::parse(read_file(dir.path("full.sarif")));
   bool has_code_flow = false;
   for (const auto& result : log["runs"][0]["results"]) has_code_flow |= result.contains("codeFlows");
   CHECK(has_code_flow);
 
-  require_valid_junit(dir.file("full.junit"));
+  require_valid_junit(dir.path("full.junit"));
 
-  const std::string markdown = read_file(dir.file("full.markdown"));
+  const std::string markdown = read_file(dir.path("full.markdown"));
   CHECK(markdown.size() <= 65536);
   CHECK_THAT(markdown, Catch::StartsWith("## topocheck: "));
 
-  const Rendered page = render_in_chromium(dir.file("full.html"));
+  const Rendered page = render_in_chromium(dir.path("full.html"));
   CHECK(page.console.empty());
   CHECK_THAT(page.dom, Catch::Contains("<svg"));  // a path diagram
   CHECK_THAT(page.dom, Catch::Contains("sftp-partner-1"));
 
-  const auto rows = parse_csv(dir.file("full.csv"));
+  const auto rows = parse_csv(dir.path("full.csv"));
   REQUIRE(rows.size() > 1);
   for (const auto& row : rows) CHECK(row.size() == rows[0].size());
 }
@@ -518,11 +506,11 @@ TEST_CASE("every format of the full sample estate is valid for its consumer", "[
 // --- hostile strings ----------------------------------------------------------------------------
 
 TEST_CASE("hostile strings stay text in SARIF and the log stays schema-valid", "[reports][sarif]") {
-  const TempDir dir;
+  const TempDir dir("reports");
   const Report report = hostile_report();
-  write_text(dir.file("h.sarif"), render(report, "sarif"));
-  require_valid_sarif(dir.file("h.sarif"));
-  const auto log = nlohmann::json::parse(read_file(dir.file("h.sarif")));
+  write_text(dir.path("h.sarif"), render(report, "sarif"));
+  require_valid_sarif(dir.path("h.sarif"));
+  const auto log = nlohmann::json::parse(read_file(dir.path("h.sarif")));
   const auto& run = log["runs"][0];
   nlohmann::json result;
   for (const auto& res : run["results"]) {
@@ -540,26 +528,26 @@ TEST_CASE("hostile strings stay text in SARIF and the log stays schema-valid", "
 }
 
 TEST_CASE("hostile strings stay text in JUnit XML", "[reports][junit]") {
-  const TempDir dir;
+  const TempDir dir("reports");
   const std::string xml = render(hostile_report(), "junit");
   CHECK(xml.find('\x1b') == std::string::npos);
   CHECK(xml.find("<script>") == std::string::npos);
   CHECK(xml.find("]]>") == std::string::npos);
-  write_text(dir.file("h.xml"), xml);
-  require_valid_junit(dir.file("h.xml"));
+  write_text(dir.path("h.xml"), xml);
+  require_valid_junit(dir.path("h.xml"));
   CHECK_THAT(xml, Catch::Contains("<skipped message=\"waived: W-&lt;1&gt;\""));
   CHECK_THAT(xml, Catch::Contains("<testcase name=\"clean-ci\" classname=\"topocheck.EVIL-1\"/>"));
   CHECK_THAT(xml, Catch::Contains("<error type=\"policy-error\""));
 }
 
 TEST_CASE("hostile strings stay text in the HTML report, as Chromium renders it", "[reports][html][chromium]") {
-  const TempDir dir;
+  const TempDir dir("reports");
   const std::string html = render(hostile_report(), "html");
   CHECK(html.find('\x1b') == std::string::npos);
   CHECK(html.find("<script") == std::string::npos);
   CHECK(html.find("<img") == std::string::npos);
-  write_text(dir.file("h.html"), html);
-  const Rendered page = render_in_chromium(dir.file("h.html"));
+  write_text(dir.path("h.html"), html);
+  const Rendered page = render_in_chromium(dir.path("h.html"));
   CHECK(page.console.empty());
   CHECK(page.dom.find("<script") == std::string::npos);
   CHECK(page.dom.find("<img") == std::string::npos);
@@ -567,9 +555,9 @@ TEST_CASE("hostile strings stay text in the HTML report, as Chromium renders it"
 }
 
 TEST_CASE("hostile strings stay in their CSV field", "[reports][csv]") {
-  const TempDir dir;
-  write_text(dir.file("h.csv"), render(hostile_report(), "csv"));
-  const auto rows = parse_csv(dir.file("h.csv"));
+  const TempDir dir("reports");
+  write_text(dir.path("h.csv"), render(hostile_report(), "csv"));
+  const auto rows = parse_csv(dir.path("h.csv"));
   REQUIRE(rows.size() == 4);
   for (const auto& row : rows) CHECK(row.size() == rows[0].size());
   CHECK(rows[0][6] == "message");

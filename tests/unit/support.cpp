@@ -73,6 +73,29 @@ std::vector<std::string> finding_cis(const CheckResult& result) {
   return lines;
 }
 
+TempDir::TempDir(const std::string& tag) {
+  static int counter = 0;
+  root = std::filesystem::temp_directory_path() /
+         ("topocheck-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directories(root);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::permissions(root, std::filesystem::perms::owner_all, std::filesystem::perm_options::add, ec);
+  std::filesystem::remove_all(root, ec);
+}
+
+std::string TempDir::path(const std::string& name) const { return (root / name).string(); }
+
+std::string TempDir::write(const std::string& name, const std::string& text) const {
+  const std::filesystem::path p = root / name;
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+  return p.string();
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;

@@ -3,6 +3,7 @@
 // and so are the file names in findings.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -38,5 +39,19 @@ struct CommandResult {
 CommandResult run_topocheck(const std::vector<std::string>& args);
 
 std::string read_file(const std::string& path);
+
+// A directory of its own under the system's temp directory ("topocheck-TAG-PID-N"), removed with
+// everything in it (also when a test made parts of it unreadable).
+struct TempDir {
+  std::filesystem::path root;
+  explicit TempDir(const std::string& tag = "test");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  // root/name, as a string for command lines.
+  std::string path(const std::string& name) const;
+  // Writes `text` (bytes as given) to root/name, creating directories; returns its path.
+  std::string write(const std::string& name, const std::string& text) const;
+};
 
 }  // namespace topocheck::testing
