@@ -9,17 +9,17 @@ namespace {
 
 // A reader for the inline table at `key` of the CI, or nothing when absent or not a table.
 std::optional<FieldReader> nested(FieldReader& r, const char* key, const std::string& prefix) {
-  const toml::table* table = r.table(key);
+  const doc::Table* table = r.table(key);
   if (table == nullptr) return std::nullopt;
   return std::optional<FieldReader>(std::in_place, r.context(), *table, Table::ci, r.entity(),
                                     nullptr, prefix + ".");
 }
 
-FieldReader element_reader(FieldReader& r, const char* key, uint32_t i, const toml::table& t) {
+FieldReader element_reader(FieldReader& r, const char* key, uint32_t i, const doc::Table& t) {
   return FieldReader(r.context(), t, Table::ci, r.entity(), nullptr, indexed(key, i) + ".");
 }
 
-void read_interface(FieldReader& r, uint32_t i, const toml::table& t, Interface& out) {
+void read_interface(FieldReader& r, uint32_t i, const doc::Table& t, Interface& out) {
   FieldReader e = element_reader(r, "interfaces", i, t);
   read_reference(e, "subnet", RefSlot::ci_interface_subnet, i);
   read_reference(e, "zone", RefSlot::ci_interface_zone, i);
@@ -31,7 +31,7 @@ void read_interface(FieldReader& r, uint32_t i, const toml::table& t, Interface&
   e.finish();
 }
 
-void read_agent(FieldReader& r, uint32_t i, const toml::table& t, Agent& out) {
+void read_agent(FieldReader& r, uint32_t i, const doc::Table& t, Agent& out) {
   FieldReader e = element_reader(r, "agents", i, t);
   if (auto kind = e.enumeration<AgentKind>("kind")) out.kind = *kind;
   if (auto product = e.string("product")) out.product = std::string(*product);
@@ -42,7 +42,7 @@ void read_agent(FieldReader& r, uint32_t i, const toml::table& t, Agent& out) {
   e.finish();
 }
 
-void read_local_account(FieldReader& r, uint32_t i, const toml::table& t, LocalAccount& out) {
+void read_local_account(FieldReader& r, uint32_t i, const doc::Table& t, LocalAccount& out) {
   FieldReader e = element_reader(r, "identity.local_accounts", i, t);
   if (auto name = e.string("name")) out.name = std::string(*name);
   if (auto approval = e.string("approval")) out.approval = std::string(*approval);
@@ -53,20 +53,20 @@ void read_local_account(FieldReader& r, uint32_t i, const toml::table& t, LocalA
 }  // namespace
 
 void read_interfaces(FieldReader& r, Ci& ci) {
-  const toml::array* array = r.array("interfaces", "an array of tables");
+  const doc::Array* array = r.array("interfaces", "an array of tables");
   if (array == nullptr) return;
   // Sized first: references fill interfaces[i] in place, now or after all files are read.
   ci.interfaces.resize(array->size());
-  r.each_table("interfaces", *array, [&](uint32_t i, const toml::table& t, const SourceLoc& at) {
+  r.each_table("interfaces", *array, [&](uint32_t i, const doc::Table& t, const SourceLoc& at) {
     ci.interfaces[i].loc = at;
     read_interface(r, i, t, ci.interfaces[i]);
   });
 }
 
 void read_agents(FieldReader& r, Ci& ci) {
-  const toml::array* array = r.array("agents", "an array of tables");
+  const doc::Array* array = r.array("agents", "an array of tables");
   if (array == nullptr) return;
-  r.each_table("agents", *array, [&](uint32_t i, const toml::table& t, const SourceLoc& at) {
+  r.each_table("agents", *array, [&](uint32_t i, const doc::Table& t, const SourceLoc& at) {
     Agent& agent = ci.agents.emplace_back();
     agent.loc = at;
     read_agent(r, i, t, agent);
@@ -95,9 +95,9 @@ void read_identity(FieldReader& r, Ci& ci) {
   if (!identity) return;
   ci.identity.directory =
       identity->enumeration<DirectoryKind>("directory").value_or(DirectoryKind::unset);
-  if (const toml::array* accounts = identity->array("local_accounts", "an array of tables")) {
+  if (const doc::Array* accounts = identity->array("local_accounts", "an array of tables")) {
     identity->each_table("local_accounts", *accounts,
-                         [&](uint32_t i, const toml::table& t, const SourceLoc& at) {
+                         [&](uint32_t i, const doc::Table& t, const SourceLoc& at) {
                            LocalAccount& account = ci.identity.local_accounts.emplace_back();
                            account.loc = at;
                            read_local_account(r, i, t, account);
@@ -134,14 +134,15 @@ void read_log_retention(FieldReader& r, Ci& ci) {
 
 void read_open_string_map(FieldReader& r, const char* key,
                           std::map<std::string, std::string>& out) {
-  const toml::table* table = r.table(key);
+  const doc::Table* table = r.table(key);
   if (table == nullptr) return;
-  for (auto&& [name, value] : *table) {
-    if (const auto* text = value.as_string()) {
-      out[std::string(name.str())] = text->get();
+  for (const doc::Entry& entry : *table) {
+    const doc::Node& value = entry.value;
+    if (value.is_string()) {
+      out[std::string(entry.key)] = std::string(value.string());
       continue;
     }
-    r.field_error(std::string(key) + "." + std::string(name.str()), r.context().loc(value.source()),
+    r.field_error(std::string(key) + "." + std::string(entry.key), r.context().loc(value.source()),
                   "expected a string, got " + std::string(toml_type_name(value)));
   }
 }

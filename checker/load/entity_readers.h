@@ -24,7 +24,7 @@
 //   meta             (none)                             format, when given, is "estate/1"
 #pragma once
 
-#include <toml++/toml.h>
+#include "checker/load/doc.h"
 
 #include "checker/load/load_context.h"
 
@@ -34,19 +34,19 @@ namespace topocheck {
 inline constexpr std::string_view kEstateFormat = "estate/1";
 
 // A whole document: [meta] and every [[table]] in it; unknown top-level keys are warnings.
-void read_document(LoadContext& ctx, const toml::table& root);
+void read_document(LoadContext& ctx, const doc::Table& root);
 
-void read_meta(LoadContext& ctx, const toml::table& table);
-void read_zone(LoadContext& ctx, const toml::table& table);
-void read_subnet(LoadContext& ctx, const toml::table& table);
-void read_rule(LoadContext& ctx, const toml::table& table);
-void read_nat(LoadContext& ctx, const toml::table& table);
-void read_ci(LoadContext& ctx, const toml::table& table);
-void read_relation(LoadContext& ctx, const toml::table& table);
-void read_certificate(LoadContext& ctx, const toml::table& table);
-void read_vulnerability(LoadContext& ctx, const toml::table& table);
-void read_account(LoadContext& ctx, const toml::table& table);
-void read_change(LoadContext& ctx, const toml::table& table);
-void read_waiver(LoadContext& ctx, const toml::table& table);
+void read_meta(LoadContext& ctx, const doc::Table& table);
+void read_zone(LoadContext& ctx, const doc::Table& table);
+void read_subnet(LoadContext& ctx, const doc::Table& table);
+void read_rule(LoadContext& ctx, const doc::Table& table);
+void read_nat(LoadContext& ctx, const doc::Table& table);
+void read_ci(LoadContext& ctx, const doc::Table& table);
+void read_relation(LoadContext& ctx, const doc::Table& table);
+void read_certificate(LoadContext& ctx, const doc::Table& table);
+void read_vulnerability(LoadContext& ctx, const doc::Table& table);
+void read_account(LoadContext& ctx, const doc::Table& table);
+void read_change(LoadContext& ctx, const doc::Table& table);
+void read_waiver(LoadContext& ctx, const doc::Table& table);
 
 }  // namespace topocheck

@@ -1,4 +1,4 @@
-// Typed field access over a toml++ table, with the loader's messages.
+// Typed field access over a TOML table (doc.h), with the loader's messages.
 #include "checker/load/field_reader.h"
 
 #include <algorithm>
@@ -9,7 +9,7 @@
 
 namespace topocheck {
 
-FieldReader::FieldReader(LoadContext& ctx, const toml::table& table, Table owner, Index entity,
+FieldReader::FieldReader(LoadContext& ctx, const doc::Table& table, Table owner, Index entity,
                          Located* located, std::string prefix)
     : ctx_(ctx),
       table_(table),
@@ -17,52 +17,55 @@ FieldReader::FieldReader(LoadContext& ctx, const toml::table& table, Table owner
       entity_(entity),
       located_(located),
       prefix_(std::move(prefix)),
-      first_field_(located ? located->fields.size() : 0) {}
+      first_field_(located ? located->fields.size() : 0) {
+  // Exactly one FieldLoc per key at most: no growth slack, kept for the whole run.
+  if (located_ != nullptr) located_->fields.reserve(first_field_ + table.size());
+}
 
-const toml::node* FieldReader::node(const char* key) {
+const doc::Node* FieldReader::node(const char* key) {
   asked_.push_back(key);
-  auto it = table_.find(key);
-  if (it == table_.end()) return nullptr;
+  const doc::Entry* entry = table_.find(key);
+  if (entry == nullptr) return nullptr;
   ++present_;
-  if (located_ != nullptr) located_->fields.push_back(FieldLoc{key, ctx_.loc(it->first.source())});
-  return &it->second;
+  if (located_ != nullptr) located_->fields.push_back(FieldLoc{key, entry->key_pos.line, entry->key_pos.column});
+  return &entry->value;
 }
 
 std::optional<std::string_view> FieldReader::string(const char* key) {
-  const toml::node* n = node(key);
+  const doc::Node* n = node(key);
   if (n == nullptr) return std::nullopt;
-  if (const auto* s = n->as_string()) return std::string_view(s->get());
+  if (n->is_string()) return n->string();
   wrong_type(key, *n, "a string");
   return std::nullopt;
 }
 
 std::optional<int64_t> FieldReader::integer(const char* key) {
-  const toml::node* n = node(key);
+  const doc::Node* n = node(key);
   if (n == nullptr) return std::nullopt;
-  if (const auto* i = n->as_integer()) return i->get();
+  if (n->type() == doc::Type::integer) return n->integer();
   wrong_type(key, *n, "an integer");
   return std::nullopt;
 }
 
 std::optional<double> FieldReader::number(const char* key) {
-  const toml::node* n = node(key);
+  const doc::Node* n = node(key);
   if (n == nullptr) return std::nullopt;
-  if (const auto* f = n->as_floating_point()) return f->get();
-  if (const auto* i = n->as_integer()) return static_cast<double>(i->get());
+  if (n->type() == doc::Type::floating_point) return n->floating();
+  if (n->type() == doc::Type::integer) return static_cast<double>(n->integer());
   wrong_type(key, *n, "a number");
   return std::nullopt;
 }
 
 std::optional<bool> FieldReader::boolean(const char* key) {
-  const toml::node* n = node(key);
+  const doc::Node* n = node(key);
   if (n == nullptr) return std::nullopt;
-  if (const auto* b = n->as_boolean()) return b->get();
+  if (n->type() == doc::Type::boolean) return n->boolean();
   wrong_type(key, *n, "a boolean");
   return std::nullopt;
 }
 
 std::optional<Timestamp> FieldReader::timestamp(const char* key) {
-  const toml::node* n = node(key);
+  const doc::Node* n = node(key);
   if (n == nullptr) return std::nullopt;
   if (auto t = toml_timestamp(*n)) return t;
   wrong_type(key, *n, "a date-time");
@@ -70,23 +73,23 @@ std::optional<Timestamp> FieldReader::timestamp(const char* key) {
 }
 
 std::optional<Date> FieldReader::date(const char* key) {
-  const toml::node* n = node(key);
+  const doc::Node* n = node(key);
   if (n == nullptr) return std::nullopt;
   if (auto d = toml_date(*n)) return d;
   wrong_type(key, *n, "a date");
   return std::nullopt;
 }
 
-const toml::table* FieldReader::table(const char* key) {
-  const toml::node* n = node(key);
+const doc::Table* FieldReader::table(const char* key) {
+  const doc::Node* n = node(key);
   if (n == nullptr) return nullptr;
   if (const auto* t = n->as_table()) return t;
   wrong_type(key, *n, "a table");
   return nullptr;
 }
 
-const toml::array* FieldReader::array(const char* key, std::string_view expected) {
-  const toml::node* n = node(key);
+const doc::Array* FieldReader::array(const char* key, std::string_view expected) {
+  const doc::Node* n = node(key);
   if (n == nullptr) return nullptr;
   if (const auto* a = n->as_array()) return a;
   wrong_type(key, *n, expected);
@@ -107,23 +110,23 @@ void FieldReader::finish() {
   if (located_ != nullptr) {
     std::sort(located_->fields.begin() + static_cast<std::ptrdiff_t>(first_field_),
               located_->fields.end(), [](const FieldLoc& a, const FieldLoc& b) {
-                return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
+                return std::tie(a.line, a.column) < std::tie(b.line, b.column);
               });
   }
   if (present_ == table_.size()) return;  // the common case: every key was asked for
-  for (auto&& [key, value] : table_) {
-    std::string_view name = key.str();
+  for (const doc::Entry& entry : table_) {
+    std::string_view name = entry.key;
     if (std::find(asked_.begin(), asked_.end(), name) != asked_.end()) continue;
     std::string where =
         prefix_.empty() ? "" : "'" + prefix_.substr(0, prefix_.size() - 1) + "' of ";
-    ctx_.warning(ctx_.loc(key.source()), field_name(name),
+    ctx_.warning(ctx_.loc(entry.key_pos), field_name(name),
                  "unknown key '" + std::string(name) + "' in " + where + owner() +
                      did_you_mean(name, asked_));
   }
 }
 
 SourceLoc FieldReader::value_loc(std::string_view key) const {
-  const toml::node* n = table_.get(key);
+  const doc::Node* n = table_.get(key);
   return n != nullptr ? ctx_.loc(n->source()) : table_loc();
 }
 
@@ -141,7 +144,7 @@ void FieldReader::field_warning(std::string_view key, const SourceLoc& at, std::
                "field '" + prefix_ + std::string(key) + "' of " + owner() + ": " + message);
 }
 
-void FieldReader::wrong_type(std::string_view key, const toml::node& value,
+void FieldReader::wrong_type(std::string_view key, const doc::Node& value,
                              std::string_view expected) {
   field_error(key, ctx_.loc(value.source()),
               "expected " + std::string(expected) + ", got " + std::string(toml_type_name(value)));

@@ -4,7 +4,7 @@
 // finish() warns about the keys nobody asked for, with a did-you-mean.
 #pragma once
 
-#include <toml++/toml.h>
+#include "checker/load/doc.h"
 
 #include <cstdint>
 #include <initializer_list>
@@ -24,31 +24,31 @@ class FieldReader {
  public:
   // `located` receives a FieldLoc for each field present (for an entity's own table; nullptr for
   // nested tables). `prefix` names a nested table in messages: "trust.", "interfaces[0].".
-  FieldReader(LoadContext& ctx, const toml::table& table, Table owner, Index entity,
+  FieldReader(LoadContext& ctx, const doc::Table& table, Table owner, Index entity,
               Located* located, std::string prefix = {});
 
   // Getters: an absent key gives nothing; a value of the wrong type gives nothing and an error.
   // `key` must be a string literal (FieldLocs keep the pointer), and each key is asked for once:
   // finish() counts the keys found to skip the unknown-key scan in the common case.
-  const toml::node* node(const char* key);
+  const doc::Node* node(const char* key);
   std::optional<std::string_view> string(const char* key);
   std::optional<int64_t> integer(const char* key);
   std::optional<double> number(const char* key);  // a float or an integer
   std::optional<bool> boolean(const char* key);
   std::optional<Timestamp> timestamp(const char* key);
   std::optional<Date> date(const char* key);
-  const toml::table* table(const char* key);
+  const doc::Table* table(const char* key);
   // `expected` describes the wanted elements in the type error: "an array of strings".
-  const toml::array* array(const char* key, std::string_view expected);
+  const doc::Array* array(const char* key, std::string_view expected);
   template <typename E>
   std::optional<E> enumeration(const char* key);
 
   // Calls fn(index, text, location) for each string element; other elements are type errors.
   template <typename Fn>
-  void each_string(const char* key, const toml::array& array, Fn&& fn);
+  void each_string(const char* key, const doc::Array& array, Fn&& fn);
   // Calls fn(index, table, location) for each table element; other elements are type errors.
   template <typename Fn>
-  void each_table(const char* key, const toml::array& array, Fn&& fn);
+  void each_table(const char* key, const doc::Array& array, Fn&& fn);
 
   // An error for each key in `keys` that is absent.
   void require(std::initializer_list<const char*> keys);
@@ -69,12 +69,12 @@ class FieldReader {
   Index entity() const { return entity_; }
 
  private:
-  void wrong_type(std::string_view key, const toml::node& value, std::string_view expected);
+  void wrong_type(std::string_view key, const doc::Node& value, std::string_view expected);
   void unknown_value(const char* key, std::string_view value,
                      const std::vector<std::string_view>& spellings);
 
   LoadContext& ctx_;
-  const toml::table& table_;
+  const doc::Table& table_;
   Table owner_;
   Index entity_;
   Located* located_;
@@ -94,11 +94,11 @@ std::optional<E> FieldReader::enumeration(const char* key) {
 }
 
 template <typename Fn>
-void FieldReader::each_string(const char* key, const toml::array& array, Fn&& fn) {
+void FieldReader::each_string(const char* key, const doc::Array& array, Fn&& fn) {
   for (size_t i = 0; i < array.size(); ++i) {
-    const toml::node& item = array[i];
-    if (const auto* s = item.as_string()) {
-      fn(static_cast<uint32_t>(i), std::string_view(s->get()), ctx_.loc(item.source()));
+    const doc::Node& item = array[i];
+    if (item.is_string()) {
+      fn(static_cast<uint32_t>(i), item.string(), ctx_.loc(item.source()));
     } else {
       wrong_type(indexed(key, i), item, "a string");
     }
@@ -106,9 +106,9 @@ void FieldReader::each_string(const char* key, const toml::array& array, Fn&& fn
 }
 
 template <typename Fn>
-void FieldReader::each_table(const char* key, const toml::array& array, Fn&& fn) {
+void FieldReader::each_table(const char* key, const doc::Array& array, Fn&& fn) {
   for (size_t i = 0; i < array.size(); ++i) {
-    const toml::node& item = array[i];
+    const doc::Node& item = array[i];
     if (const auto* t = item.as_table()) {
       fn(static_cast<uint32_t>(i), *t, ctx_.loc(item.source()));
     } else {

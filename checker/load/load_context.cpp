@@ -2,6 +2,10 @@
 // id registration.
 #include "checker/load/load_context.h"
 
+#include <algorithm>
+#include <array>
+#include <iterator>
+
 namespace topocheck {
 namespace {
 
@@ -115,7 +119,13 @@ std::string_view table_name(Table t) {
 
 const std::string& LoadContext::path(uint32_t file_index) const {
   static const std::string kUnknown = "<unknown>";
+  if (shard && file_index == file) return shard_file.path;
   return file_index < estate.files.size() ? estate.files[file_index].path : kUnknown;
+}
+
+std::string LoadContext::describe(const SourceLoc& loc) const {
+  if (shard && loc.file == file) return shard_file.path + ":" + std::to_string(loc.line);
+  return estate.describe(loc);
 }
 
 void LoadContext::error(const SourceLoc& at, std::string field, std::string message) {
@@ -140,7 +150,7 @@ std::string describe_entity(const LoadContext& ctx, Table table, Index index) {
   return l ? name + " at " + ctx.describe(l->loc) : name;
 }
 
-std::map<std::string, Index, std::less<>>* id_map(Estate& estate, Table table) {
+IdMap* id_map(Estate& estate, Table table) {
   switch (table) {
     case Table::zone:
       return &estate.zone_by_id;
@@ -168,12 +178,69 @@ void register_id(LoadContext& ctx, Table table, std::string_view id, Index index
                  const SourceLoc& at) {
   auto* map = id_map(ctx.estate, table);
   if (map == nullptr) return;
+  if (ctx.shard) {
+    ctx.pending_ids.push_back(LoadContext::PendingId{table, index, at});
+    return;
+  }
   auto [it, inserted] = map->try_emplace(std::string(id), index);
   if (inserted) return;
   std::string name(table_name(table));
   ctx.error(at, name + ".id",
             "duplicate " + name + " id \"" + std::string(id) + "\" (first defined at " +
                 ctx.describe(entity_loc(ctx.estate, table, it->second)) + ")");
+}
+
+namespace {
+
+template <typename T>
+Index append_moved(std::vector<T>& to, std::vector<T>& from) {
+  const auto base = static_cast<Index>(to.size());
+  if (to.empty()) {
+    to = std::move(from);
+  } else {
+    if (to.capacity() < to.size() + from.size()) to.reserve(std::max(to.size() + from.size(), to.size() * 2));
+    std::move(from.begin(), from.end(), std::back_inserter(to));
+  }
+  from.clear();
+  from.shrink_to_fit();
+  return base;
+}
+
+}  // namespace
+
+void join_shard(LoadContext& ctx, LoadContext& shard) {
+  Estate& e = ctx.estate;
+  Estate& s = shard.estate;
+  std::array<Index, 12> base{};
+  auto at = [&base](Table t) -> Index& { return base[static_cast<size_t>(t)]; };
+  at(Table::zone) = append_moved(e.zones, s.zones);
+  at(Table::subnet) = append_moved(e.subnets, s.subnets);
+  at(Table::ci) = append_moved(e.cis, s.cis);
+  at(Table::rule) = append_moved(e.rules, s.rules);
+  at(Table::nat) = append_moved(e.nats, s.nats);
+  at(Table::relation) = append_moved(e.relations, s.relations);
+  at(Table::certificate) = append_moved(e.certificates, s.certificates);
+  at(Table::vulnerability) = append_moved(e.vulnerabilities, s.vulnerabilities);
+  at(Table::account) = append_moved(e.accounts, s.accounts);
+  at(Table::change) = append_moved(e.changes, s.changes);
+  at(Table::waiver) = append_moved(e.waivers, s.waivers);
+  if (shard.file < e.files.size()) e.files[shard.file] = std::move(shard.shard_file);
+  ctx.rule_firewalls.resize(at(Table::rule));
+  shard.rule_firewalls.resize(e.rules.size() - at(Table::rule));
+  append_moved(ctx.rule_firewalls, shard.rule_firewalls);
+  ctx.diags.append(shard.diags);
+  shard.diags = Diagnostics{};
+  // Ids first: a reference may name an entity defined further down the same file.
+  for (const LoadContext::PendingId& id : shard.pending_ids) {
+    const Index index = at(id.table) + id.index;
+    register_id(ctx, id.table, entity_id(e, id.table, index), index, id.at);
+  }
+  for (PendingRef& ref : shard.pending) {
+    ref.entity += at(reference_owner(ref.slot));
+    add_reference(ctx, std::move(ref));
+  }
+  shard.pending_ids = {};
+  shard.pending = {};
 }
 
 }  // namespace topocheck

@@ -103,7 +103,7 @@ void read_class_fields(FieldReader& r, Ci& ci) {
 
 }  // namespace
 
-void read_ci(LoadContext& ctx, const toml::table& table) {
+void read_ci(LoadContext& ctx, const doc::Table& table) {
   Index index = static_cast<Index>(ctx.estate.cis.size());
   Ci& ci = ctx.estate.cis.emplace_back();
   ci.loc = ctx.loc(table.source());

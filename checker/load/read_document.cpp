@@ -21,22 +21,23 @@ void reserve_more(Estate& estate, size_t more) {
 
 struct TableReader {
   std::string_view name;
-  void (*read)(LoadContext&, const toml::table&);
+  Table table;
+  void (*read)(LoadContext&, const doc::Table&);
   void (*reserve)(Estate&, size_t);
 };
 
 constexpr std::array<TableReader, 11> kTableReaders{{
-    {"zone", read_zone, reserve_more<&Estate::zones>},
-    {"subnet", read_subnet, reserve_more<&Estate::subnets>},
-    {"rule", read_rule, reserve_more<&Estate::rules>},
-    {"nat", read_nat, reserve_more<&Estate::nats>},
-    {"ci", read_ci, reserve_more<&Estate::cis>},
-    {"relation", read_relation, reserve_more<&Estate::relations>},
-    {"certificate", read_certificate, reserve_more<&Estate::certificates>},
-    {"vulnerability", read_vulnerability, reserve_more<&Estate::vulnerabilities>},
-    {"account", read_account, reserve_more<&Estate::accounts>},
-    {"change", read_change, reserve_more<&Estate::changes>},
-    {"waiver", read_waiver, reserve_more<&Estate::waivers>},
+    {"zone", Table::zone, read_zone, reserve_more<&Estate::zones>},
+    {"subnet", Table::subnet, read_subnet, reserve_more<&Estate::subnets>},
+    {"rule", Table::rule, read_rule, reserve_more<&Estate::rules>},
+    {"nat", Table::nat, read_nat, reserve_more<&Estate::nats>},
+    {"ci", Table::ci, read_ci, reserve_more<&Estate::cis>},
+    {"relation", Table::relation, read_relation, reserve_more<&Estate::relations>},
+    {"certificate", Table::certificate, read_certificate, reserve_more<&Estate::certificates>},
+    {"vulnerability", Table::vulnerability, read_vulnerability, reserve_more<&Estate::vulnerabilities>},
+    {"account", Table::account, read_account, reserve_more<&Estate::accounts>},
+    {"change", Table::change, read_change, reserve_more<&Estate::changes>},
+    {"waiver", Table::waiver, read_waiver, reserve_more<&Estate::waivers>},
 }};
 
 std::vector<std::string_view> top_level_names() {
@@ -45,9 +46,9 @@ std::vector<std::string_view> top_level_names() {
   return names;
 }
 
-void read_table_array(LoadContext& ctx, const TableReader& reader, const toml::node& value) {
+void read_table_array(LoadContext& ctx, const TableReader& reader, const doc::Node& value) {
   std::string name(reader.name);
-  const toml::array* array = value.as_array();
+  const doc::Array* array = value.as_array();
   if (array == nullptr) {
     ctx.error(ctx.loc(value.source()), name,
               "'" + name + "' must be an array of tables ([[" + name + "]]), got " +
@@ -55,9 +56,13 @@ void read_table_array(LoadContext& ctx, const TableReader& reader, const toml::n
     return;
   }
   reader.reserve(ctx.estate, array->size());
+  if (IdMap* ids = id_map(ctx.estate, reader.table)) {
+    const size_t wanted = ids->size() + array->size();  // geometric, like reserve_more
+    if (wanted > ids->bucket_count()) ids->reserve(std::max(wanted, ids->size() * 2));
+  }
   for (size_t i = 0; i < array->size(); ++i) {
-    const toml::node& item = (*array)[i];
-    if (const toml::table* table = item.as_table()) {
+    const doc::Node& item = (*array)[i];
+    if (const doc::Table* table = item.as_table()) {
       reader.read(ctx, *table);
     } else {
       ctx.error(ctx.loc(item.source()), name + "[" + std::to_string(i) + "]",
@@ -67,8 +72,8 @@ void read_table_array(LoadContext& ctx, const TableReader& reader, const toml::n
   }
 }
 
-void read_meta_node(LoadContext& ctx, const toml::node& value) {
-  if (const toml::table* table = value.as_table()) {
+void read_meta_node(LoadContext& ctx, const doc::Node& value) {
+  if (const doc::Table* table = value.as_table()) {
     read_meta(ctx, *table);
     return;
   }
@@ -78,9 +83,10 @@ void read_meta_node(LoadContext& ctx, const toml::node& value) {
 
 }  // namespace
 
-void read_document(LoadContext& ctx, const toml::table& root) {
-  for (auto&& [key, value] : root) {
-    std::string_view name = key.str();
+void read_document(LoadContext& ctx, const doc::Table& root) {
+  for (const doc::Entry& entry : root) {
+    std::string_view name = entry.key;
+    const doc::Node& value = entry.value;
     if (name == "meta") {
       read_meta_node(ctx, value);
       continue;
@@ -92,7 +98,7 @@ void read_document(LoadContext& ctx, const toml::table& root) {
       continue;
     }
     std::string_view what = value.is_table() || value.is_array_of_tables() ? "table" : "key";
-    ctx.warning(ctx.loc(key.source()), std::string(name),
+    ctx.warning(ctx.loc(entry.key_pos), std::string(name),
                 "unknown " + std::string(what) + " '" + std::string(name) + "'" +
                     did_you_mean(name, top_level_names()));
   }

@@ -4,9 +4,9 @@
 
 namespace topocheck {
 
-void read_meta(LoadContext& ctx, const toml::table& table) {
+void read_meta(LoadContext& ctx, const doc::Table& table) {
   FieldReader r(ctx, table, Table::meta, ctx.file, nullptr);
-  SourceFile& file = ctx.estate.files[ctx.file];
+  SourceFile& file = ctx.source_file();
   if (auto format = r.string("format")) {
     file.format = std::string(*format);
     if (*format != kEstateFormat) {

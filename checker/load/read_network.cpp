@@ -42,7 +42,7 @@ void read_endpoint(FieldReader& r, const char* key, uint32_t i, std::string_view
 }
 
 void read_endpoints(FieldReader& r, const char* key, std::vector<Endpoint>& out) {
-  const toml::array* array = r.array(key, "an array of endpoints");
+  const doc::Array* array = r.array(key, "an array of endpoints");
   if (array == nullptr) return;
   if (array->empty()) {
     r.field_error(key, r.value_loc(key), "must name at least one endpoint (\"any\" for all)");
@@ -55,7 +55,7 @@ void read_endpoints(FieldReader& r, const char* key, std::vector<Endpoint>& out)
 }
 
 void read_rule_services(FieldReader& r, Rule& rule) {
-  const toml::array* array = r.array("services", "an array of services");
+  const doc::Array* array = r.array("services", "an array of services");
   if (array == nullptr) return;
   if (array->empty()) {
     r.field_error("services", r.value_loc("services"),
@@ -71,7 +71,7 @@ void read_rule_services(FieldReader& r, Rule& rule) {
 
 }  // namespace
 
-void read_zone(LoadContext& ctx, const toml::table& table) {
+void read_zone(LoadContext& ctx, const doc::Table& table) {
   Index index = static_cast<Index>(ctx.estate.zones.size());
   Zone& zone = ctx.estate.zones.emplace_back();
   zone.loc = ctx.loc(table.source());
@@ -85,7 +85,7 @@ void read_zone(LoadContext& ctx, const toml::table& table) {
   r.finish();
 }
 
-void read_subnet(LoadContext& ctx, const toml::table& table) {
+void read_subnet(LoadContext& ctx, const doc::Table& table) {
   Index index = static_cast<Index>(ctx.estate.subnets.size());
   Subnet& subnet = ctx.estate.subnets.emplace_back();
   subnet.loc = ctx.loc(table.source());
@@ -98,7 +98,7 @@ void read_subnet(LoadContext& ctx, const toml::table& table) {
   r.finish();
 }
 
-void read_rule(LoadContext& ctx, const toml::table& table) {
+void read_rule(LoadContext& ctx, const doc::Table& table) {
   Index index = static_cast<Index>(ctx.estate.rules.size());
   Rule& rule = ctx.estate.rules.emplace_back();
   rule.loc = ctx.loc(table.source());
@@ -119,7 +119,7 @@ void read_rule(LoadContext& ctx, const toml::table& table) {
   r.finish();
 }
 
-void read_nat(LoadContext& ctx, const toml::table& table) {
+void read_nat(LoadContext& ctx, const doc::Table& table) {
   Index index = static_cast<Index>(ctx.estate.nats.size());
   Nat& nat = ctx.estate.nats.emplace_back();
   nat.loc = ctx.loc(table.source());

@@ -15,7 +15,7 @@ void read_string(FieldReader& r, const char* key, std::string& out) {
 std::vector<std::string> read_nonempty_strings(FieldReader& r, const char* key,
                                                std::string_view what) {
   std::vector<std::string> out;
-  const toml::array* array = r.array(key, "an array of strings");
+  const doc::Array* array = r.array(key, "an array of strings");
   if (array == nullptr) return out;
   if (array->empty())
     r.field_error(key, r.value_loc(key), "must name at least one " + std::string(what));
@@ -39,7 +39,7 @@ void check_change_window(FieldReader& r, const Change& change) {
 
 }  // namespace
 
-void read_relation(LoadContext& ctx, const toml::table& table) {
+void read_relation(LoadContext& ctx, const doc::Table& table) {
   Index index = static_cast<Index>(ctx.estate.relations.size());
   Relation& relation = ctx.estate.relations.emplace_back();
   relation.loc = ctx.loc(table.source());
@@ -54,7 +54,7 @@ void read_relation(LoadContext& ctx, const toml::table& table) {
   r.finish();
 }
 
-void read_certificate(LoadContext& ctx, const toml::table& table) {
+void read_certificate(LoadContext& ctx, const doc::Table& table) {
   Index index = static_cast<Index>(ctx.estate.certificates.size());
   Certificate& cert = ctx.estate.certificates.emplace_back();
   cert.loc = ctx.loc(table.source());
@@ -67,7 +67,7 @@ void read_certificate(LoadContext& ctx, const toml::table& table) {
   r.finish();
 }
 
-void read_vulnerability(LoadContext& ctx, const toml::table& table) {
+void read_vulnerability(LoadContext& ctx, const doc::Table& table) {
   Index index = static_cast<Index>(ctx.estate.vulnerabilities.size());
   Vulnerability& vuln = ctx.estate.vulnerabilities.emplace_back();
   vuln.loc = ctx.loc(table.source());
@@ -90,7 +90,7 @@ void read_vulnerability(LoadContext& ctx, const toml::table& table) {
   r.finish();
 }
 
-void read_account(LoadContext& ctx, const toml::table& table) {
+void read_account(LoadContext& ctx, const doc::Table& table) {
   Index index = static_cast<Index>(ctx.estate.accounts.size());
   Account& account = ctx.estate.accounts.emplace_back();
   account.loc = ctx.loc(table.source());
@@ -103,7 +103,7 @@ void read_account(LoadContext& ctx, const toml::table& table) {
   r.finish();
 }
 
-void read_change(LoadContext& ctx, const toml::table& table) {
+void read_change(LoadContext& ctx, const doc::Table& table) {
   Index index = static_cast<Index>(ctx.estate.changes.size());
   Change& change = ctx.estate.changes.emplace_back();
   change.loc = ctx.loc(table.source());
@@ -123,7 +123,7 @@ void read_change(LoadContext& ctx, const toml::table& table) {
   r.finish();
 }
 
-void read_waiver(LoadContext& ctx, const toml::table& table) {
+void read_waiver(LoadContext& ctx, const doc::Table& table) {
   Index index = static_cast<Index>(ctx.estate.waivers.size());
   Waiver& waiver = ctx.estate.waivers.emplace_back();
   waiver.loc = ctx.loc(table.source());

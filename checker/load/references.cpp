@@ -3,7 +3,11 @@
 // field a reference fills.
 #include "checker/load/references.h"
 
+#include <algorithm>
+#include <functional>
+#include <future>
 #include <optional>
+#include <thread>
 
 #include "checker/load/load_context.h"
 
@@ -230,16 +234,18 @@ std::string field_key(const SlotInfo& info, uint32_t position) {
   return key;
 }
 
-void report(LoadContext& ctx, const RefView& p, const SlotInfo& info, std::string problem) {
+void report(const LoadContext& ctx, Diagnostics& out, const RefView& p, const SlotInfo& info,
+            std::string problem) {
   std::string key = field_key(info, p.position);
-  ctx.error(
-      p.loc, std::string(table_name(info.owner)) + "." + key,
-      "field '" + key + "' of " + describe_entity(ctx, info.owner, p.entity) + ": " + problem);
+  out.error(ctx.path(p.loc.file), p.loc.line, p.loc.column,
+            std::string(table_name(info.owner)) + "." + key,
+            "field '" + key + "' of " + describe_entity(ctx, info.owner, p.entity) + ": " + problem);
 }
 
 // Finds the target and checks its class; writes it into the model field when both hold.
 // Returns false when the target is not (yet) defined.
-bool try_resolve(LoadContext& ctx, const RefView& p) {
+// Messages go to `out`: ctx.diags, or one part's own list when the queue is resolved in parts.
+bool try_resolve(LoadContext& ctx, const RefView& p, Diagnostics& out) {
   SlotInfo info = slot_info(p.slot);
   Table target = target_table(ctx.estate, p, info);
   auto* map = id_map(ctx.estate, target);
@@ -248,7 +254,7 @@ bool try_resolve(LoadContext& ctx, const RefView& p) {
   if (info.required_class && target == Table::ci) {
     const Ci& ci = ctx.estate.cis[it->second];
     if (ci.cls != *info.required_class) {
-      report(ctx, p, info,
+      report(ctx, out, p, info,
              "ci \"" + std::string(p.id) + "\" has class " + ci.class_name +
                  ", expected a ci of class " + std::string(to_string(*info.required_class)));
       return true;
@@ -262,18 +268,53 @@ bool try_resolve(LoadContext& ctx, const RefView& p) {
 
 void add_reference(LoadContext& ctx, RefSlot slot, Index entity, uint32_t position,
                    std::string_view id, const SourceLoc& at) {
-  if (try_resolve(ctx, RefView{slot, entity, position, at, id})) return;
+  if (!ctx.shard && try_resolve(ctx, RefView{slot, entity, position, at, id}, ctx.diags)) return;
   ctx.pending.push_back(PendingRef{slot, entity, position, at, std::string(id)});
 }
 
-void resolve_references(LoadContext& ctx) {
-  for (const PendingRef& queued : ctx.pending) {
+void add_reference(LoadContext& ctx, PendingRef&& ref) {
+  if (!ctx.shard && try_resolve(ctx, RefView{ref.slot, ref.entity, ref.position, ref.loc, ref.id}, ctx.diags)) {
+    return;
+  }
+  ctx.pending.push_back(std::move(ref));
+}
+
+Table reference_owner(RefSlot slot) { return slot_info(slot).owner; }
+
+namespace {
+
+void resolve_range(LoadContext& ctx, size_t begin, size_t end, Diagnostics& out) {
+  for (size_t i = begin; i < end; ++i) {
+    const PendingRef& queued = ctx.pending[i];
     RefView p{queued.slot, queued.entity, queued.position, queued.loc, queued.id};
-    if (try_resolve(ctx, p)) continue;
+    if (try_resolve(ctx, p, out)) continue;
     SlotInfo info = slot_info(p.slot);
     if (info.optional) continue;
     std::string target(table_name(target_table(ctx.estate, p, info)));
-    report(ctx, p, info, "no " + target + " with id \"" + queued.id + "\"");
+    report(ctx, out, p, info, "no " + target + " with id \"" + queued.id + "\"");
+  }
+}
+
+}  // namespace
+
+void resolve_references(LoadContext& ctx) {
+  // Each queued reference fills a model field of its own and the id maps are only read now, so
+  // a long queue (a million CIs leave about ten million) is resolved in parts, one per core;
+  // each part's messages are added in queue order.
+  const size_t n = ctx.pending.size();
+  const size_t parts =
+      n < 200000 ? 1 : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  if (parts == 1) {
+    resolve_range(ctx, 0, n, ctx.diags);
+  } else {
+    std::vector<Diagnostics> found(parts);
+    std::vector<std::future<void>> running;
+    for (size_t k = 0; k < parts; ++k) {
+      running.push_back(std::async(std::launch::async, resolve_range, std::ref(ctx), n * k / parts,
+                                   n * (k + 1) / parts, std::ref(found[k])));
+    }
+    for (auto& r : running) r.get();
+    for (const Diagnostics& d : found) ctx.diags.append(d);
   }
   ctx.pending.clear();
   ctx.pending.shrink_to_fit();

@@ -14,6 +14,7 @@
 namespace topocheck {
 
 struct LoadContext;
+enum class Table : uint8_t;
 
 // Every model field that holds a reference. The slot says which entity table owns the field,
 // which table the id names, and how messages spell the field.
@@ -56,6 +57,12 @@ struct PendingRef {
 // field it fills must already exist (list fields sized to their element count).
 void add_reference(LoadContext& ctx, RefSlot slot, Index entity, uint32_t position,
                    std::string_view id, const SourceLoc& at);
+
+// The same for a reference recorded earlier (by a shard, see join_shard).
+void add_reference(LoadContext& ctx, PendingRef&& ref);
+
+// The table whose entities hold references of this slot.
+Table reference_owner(RefSlot slot);
 
 // Resolves every queued reference; a missing target or a target of the wrong class is an error
 // at the place the id was written.

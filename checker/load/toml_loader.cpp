@@ -11,7 +11,9 @@
 #include <thread>
 
 #include "checker/load/cross_checks.h"
+#include "checker/load/doc.h"
 #include "checker/load/entity_readers.h"
+#include "checker/load/fast_toml.h"
 #include "checker/load/load_context.h"
 #include "checker/load/overlay.h"
 #include "checker/load/source_bytes.h"
@@ -39,12 +41,17 @@ struct ParsedDocument {
   std::string read_error;      // the file could not be read or is too large
   std::string sha256;
   bool empty = false;
-  std::optional<toml::table> root;
+  std::unique_ptr<doc::Document> tree;
+  std::optional<toml::table> toml_root;    // instead of `tree`, for overlays to edit
   std::optional<Diagnostic> syntax_error;  // line/column/message; file filled in later
   std::string internal_error;
 };
 
-ParsedDocument parse_document(std::string_view text) {
+// How a document is parsed: the fast reader, with toml++ for what it leaves (and for every
+// syntax error); or toml++ alone, keeping its tree, where overlays edit the trees.
+enum class Parse { fast, toml_tree };
+
+ParsedDocument parse_document(std::string text, Parse how) {
   ParsedDocument doc;
   doc.sha256 = sha256_hex(text);
   if (text.empty()) {
@@ -52,7 +59,14 @@ ParsedDocument parse_document(std::string_view text) {
     return doc;
   }
   try {
-    doc.root = toml::parse(text);
+    if (how == Parse::fast) doc.tree = doc::parse_fast(text);
+    if (doc.tree) return doc;
+    toml::table root = toml::parse(std::string_view(text));
+    if (how == Parse::toml_tree) {
+      doc.toml_root = std::move(root);
+    } else {
+      doc.tree = doc::from_toml(root);
+    }
   } catch (const toml::parse_error& e) {
     Diagnostic d;
     d.line = e.source().begin.line;
@@ -65,11 +79,11 @@ ParsedDocument parse_document(std::string_view text) {
   return doc;
 }
 
-ParsedDocument read_and_parse(const std::string& path, size_t max_bytes) {
+ParsedDocument read_and_parse(const std::string& path, size_t max_bytes, Parse how) {
   std::string error;
   try {
     auto bytes = read_source_bytes(path, max_bytes, error);
-    if (bytes) return parse_document(*bytes);
+    if (bytes) return parse_document(std::move(*bytes), how);
   } catch (const std::exception& e) {
     error = std::string("internal error while reading: ") + e.what();
   }
@@ -81,7 +95,7 @@ ParsedDocument read_and_parse(const std::string& path, size_t max_bytes) {
 // Converts a parsed document into the model and reports what went wrong with it.
 void convert_document(LoadContext& ctx, ParsedDocument& doc) {
   const SourceLoc whole_file{ctx.file, 0, 0};
-  SourceFile& file = ctx.estate.files[ctx.file];
+  SourceFile& file = ctx.source_file();
   file.sha256 = doc.sha256;
   if (!doc.read_error.empty()) return ctx.error(whole_file, "", doc.read_error);
   if (!doc.internal_error.empty()) return ctx.error(whole_file, "", doc.internal_error);
@@ -91,7 +105,8 @@ void convert_document(LoadContext& ctx, ParsedDocument& doc) {
                      doc.syntax_error->message);
   }
   try {
-    read_document(ctx, *doc.root);
+    if (!doc.tree && doc.toml_root) doc.tree = doc::from_toml(*doc.toml_root);
+    if (doc.tree) read_document(ctx, doc.tree->root.table());
   } catch (const std::exception& e) {
     ctx.error(whole_file, "", std::string("internal error while loading: ") + e.what());
   }
@@ -113,37 +128,62 @@ void finish_load(LoadContext& ctx) {
   ctx.diags.sort();
 }
 
+// One file read into an estate of its own, on a worker thread; join_shard adds it to the whole.
+struct Shard {
+  Estate estate;
+  Diagnostics diags;
+  LoadContext ctx{estate, diags};
+};
+
+std::unique_ptr<Shard> read_shard(const std::string& path, uint32_t file, size_t max_bytes) {
+  auto shard = std::make_unique<Shard>();
+  shard->ctx.shard = true;
+  shard->ctx.file = file;
+  shard->ctx.shard_file.path = path;
+  try {
+    ParsedDocument doc = read_and_parse(path, max_bytes, Parse::fast);
+    convert_document(shard->ctx, doc);
+  } catch (const std::exception& e) {
+    shard->ctx.error(SourceLoc{file, 0, 0}, "", std::string("internal error while loading: ") + e.what());
+  }
+  return shard;
+}
+
 }  // namespace
 
 LoadResult load_estate_files(const std::vector<std::string>& files, const LoadOptions& options) {
   LoadResult result;
   LoadContext ctx{result.estate, result.diagnostics};
-  // A window of files parses ahead on worker threads, one per core; with the tree being
-  // converted and the one being freed, at most `window` + 2 trees (about 11x their file's size
-  // each) are alive at once.
-  const size_t window = std::max<size_t>(1, std::min<size_t>(4, std::thread::hardware_concurrency()));
-  std::deque<std::future<ParsedDocument>> ahead;
+  for (const std::string& path : files) add_file(ctx, path);
+  // Files are read (parsed and converted into a shard each) on worker threads, a window of them
+  // ahead, and join the estate in file order: ids, indices and messages come out the same
+  // whatever the scheduling. Each file's tree (a few times the file's size) lives only while
+  // its shard is read.
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const size_t window = std::min<size_t>(2 * cores, 8);
+  std::deque<std::future<std::unique_ptr<Shard>>> ahead;
   size_t next = 0;
   auto launch = [&] {
     while (next < files.size() && ahead.size() < window) {
-      ahead.push_back(std::async(std::launch::async, read_and_parse, files[next++], options.max_file_bytes));
+      ahead.push_back(std::async(std::launch::async, read_shard, files[next],
+                                 static_cast<uint32_t>(next), options.max_file_bytes));
+      ++next;
     }
   };
-  // Freeing a tree of millions of nodes takes a good part of the time parsing took: it runs
-  // beside the conversion of the next file.
-  std::future<void> freeing;
   launch();
   for (size_t i = 0; i < files.size(); ++i) {
-    ParsedDocument doc = ahead.front().get();
+    std::unique_ptr<Shard> shard = ahead.front().get();
     ahead.pop_front();
     launch();
-    ctx.file = add_file(ctx, files[i]);
-    convert_document(ctx, doc);
-    if (freeing.valid()) freeing.get();
-    freeing = std::async(std::launch::async, [tree = std::move(doc.root)]() mutable { tree.reset(); });
+    try {
+      join_shard(ctx, shard->ctx);
+    } catch (const std::exception& e) {
+      ctx.error(SourceLoc{static_cast<uint32_t>(i), 0, 0}, "",
+                std::string("internal error while loading: ") + e.what());
+    }
+    shard.reset();
     if (options.on_file_loaded) options.on_file_loaded(files[i], i + 1, files.size());
   }
-  if (freeing.valid()) freeing.get();
   finish_load(ctx);
   return result;
 }
@@ -172,28 +212,30 @@ LoadResult load_estate_with_overlays(const std::vector<std::string>& args,
   const std::vector<std::string> files = collect_estate_files(args, collected);
   // Overlays need every tree at once: parse all, edit the trees, then convert in order.
   std::vector<ParsedDocument> base_docs, overlay_docs;
-  for (const std::string& path : files) base_docs.push_back(read_and_parse(path, options.max_file_bytes));
-  for (const std::string& path : overlay_files) overlay_docs.push_back(read_and_parse(path, options.max_file_bytes));
+  for (const std::string& path : files) base_docs.push_back(read_and_parse(path, options.max_file_bytes, Parse::toml_tree));
+  for (const std::string& path : overlay_files) {
+    overlay_docs.push_back(read_and_parse(path, options.max_file_bytes, Parse::toml_tree));
+  }
   std::vector<toml::table*> base_roots, overlay_roots;
   std::vector<std::string> overlay_paths;
   for (ParsedDocument& d : base_docs) {
-    if (d.root) base_roots.push_back(&*d.root);
+    if (d.toml_root) base_roots.push_back(&*d.toml_root);
   }
   for (size_t i = 0; i < overlay_docs.size(); ++i) {
-    if (!overlay_docs[i].root) continue;
-    overlay_roots.push_back(&*overlay_docs[i].root);
+    if (!overlay_docs[i].toml_root) continue;
+    overlay_roots.push_back(&*overlay_docs[i].toml_root);
     overlay_paths.push_back(overlay_files[i]);
   }
   apply_overlays(base_roots, overlay_roots, overlay_paths, result.diagnostics);
   for (size_t i = 0; i < files.size(); ++i) {
     ctx.file = add_file(ctx, files[i]);
     convert_document(ctx, base_docs[i]);
-    base_docs[i].root.reset();
+    base_docs[i] = ParsedDocument{};
   }
   for (size_t i = 0; i < overlay_files.size(); ++i) {
     ctx.file = add_file(ctx, overlay_files[i]);
     convert_document(ctx, overlay_docs[i]);
-    overlay_docs[i].root.reset();
+    overlay_docs[i] = ParsedDocument{};
   }
   finish_load(ctx);
   result.diagnostics.append(collected);
@@ -212,7 +254,7 @@ LoadResult load_estate_from_strings(const std::vector<std::pair<std::string, std
       ctx.error(SourceLoc{ctx.file, 0, 0}, "", too_big);
       continue;
     }
-    ParsedDocument doc = parse_document(text);
+    ParsedDocument doc = parse_document(text, Parse::fast);
     convert_document(ctx, doc);
   }
   finish_load(ctx);

@@ -22,7 +22,7 @@ std::optional<std::string_view> read_reference(FieldReader& r, const char* key, 
 }
 
 void read_reference_list(FieldReader& r, const char* key, RefSlot slot, std::vector<Index>& out) {
-  const toml::array* array = r.array(key, "an array of ids");
+  const doc::Array* array = r.array(key, "an array of ids");
   if (array == nullptr) return;
   out.assign(array->size(), kNoIndex);
   r.each_string(key, *array, [&](uint32_t i, std::string_view id, const SourceLoc& at) {
@@ -67,7 +67,7 @@ std::optional<IpAddress> read_ip(FieldReader& r, const char* key) {
 
 std::vector<IpAddress> read_ip_list(FieldReader& r, const char* key) {
   std::vector<IpAddress> out;
-  const toml::array* array = r.array(key, "an array of addresses");
+  const doc::Array* array = r.array(key, "an array of addresses");
   if (array == nullptr) return out;
   r.each_string(key, *array, [&](uint32_t i, std::string_view text, const SourceLoc& at) {
     if (auto ip = parse_ip_field(r, indexed(key, i), text, at)) out.push_back(*ip);
@@ -87,7 +87,7 @@ std::optional<Service> read_service(FieldReader& r, const char* key) {
 
 std::vector<Service> read_service_list(FieldReader& r, const char* key) {
   std::vector<Service> out;
-  const toml::array* array = r.array(key, "an array of services");
+  const doc::Array* array = r.array(key, "an array of services");
   if (array == nullptr) return out;
   r.each_string(key, *array, [&](uint32_t i, std::string_view text, const SourceLoc& at) {
     if (auto s = parse_service_field(r, indexed(key, i), text, at)) out.push_back(*s);

@@ -53,7 +53,7 @@ std::string_view spelling(E value) {
   return i < std::size(names) ? names[i] : std::string_view{};
 }
 
-Index find_in(const std::map<std::string, Index, std::less<>>& by_id, std::string_view id) {
+Index find_in(const IdMap& by_id, std::string_view id) {
   auto it = by_id.find(id);
   return it == by_id.end() ? kNoIndex : it->second;
 }
@@ -110,7 +110,7 @@ std::string_view to_string(CiClass value) {
 
 SourceLoc Located::where(std::string_view field) const {
   for (const FieldLoc& f : fields) {
-    if (f.field != nullptr && field == f.field) return f.loc;
+    if (f.field != nullptr && field == f.field) return SourceLoc{loc.file, f.line, f.column};
   }
   return loc;
 }

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "checker/model/net.h"
@@ -30,10 +31,12 @@ struct SourceLoc {
 
 // The location of one field of an entity, so evidence can point at the exact line
 // ("agents" at servers.toml:42). `field` is the key as written in the format ("agents",
-// "trust.revocation"); it points at a string literal owned by the loader's schema.
+// "trust.revocation"); it points at a string literal owned by the loader's schema. The file is
+// the entity's own (16 bytes instead of 24: a million CIs hold tens of millions of these).
 struct FieldLoc {
   const char* field = nullptr;
-  SourceLoc loc;
+  uint32_t line = 0;
+  uint32_t column = 0;
 };
 
 struct Located {
@@ -287,6 +290,15 @@ struct SourceFile {
   std::string sha256;  // hex digest of the file's bytes, for reproducible reports
 };
 
+// id -> index. A hash map: a million-CI estate resolves millions of references, and a tree's
+// string comparisons made that the loader's slowest step. Looked up with a string_view; nobody
+// iterates it (its order is unspecified).
+struct IdHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using IdMap = std::unordered_map<std::string, Index, IdHash, std::equal_to<>>;
+
 struct Estate {
   std::vector<SourceFile> files;
   std::vector<Zone> zones;
@@ -302,7 +314,7 @@ struct Estate {
   std::vector<Waiver> waivers;
 
   // id -> index for the tables with ids. Built by the loader.
-  std::map<std::string, Index, std::less<>> zone_by_id, subnet_by_id, ci_by_id, certificate_by_id,
+  IdMap zone_by_id, subnet_by_id, ci_by_id, certificate_by_id,
       account_by_id, change_by_id;
 
   Index find_ci(std::string_view id) const;

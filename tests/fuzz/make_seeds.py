@@ -66,6 +66,7 @@ TARGETS = {
     "fuzz_estate_dir": seeds_estate_dir,
     "fuzz_net_parsers": seeds_net_parsers,
     "fuzz_policy": seeds_policy,
+    "fuzz_fast_toml": seeds_estate_file,  # the same documents, read by both TOML parsers
 }
 
 
