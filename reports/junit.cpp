@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <map>
 #include <ostream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -109,9 +108,13 @@ struct SuiteCounts {
   size_t tests = 0, failures = 0, errors = 0, skipped = 0;
 };
 
-SuiteCounts policy_suite(std::ostream& out, const PolicyOutcome& o, const std::vector<const PolicyError*>& errors,
-                         const std::vector<const Notice*>& notices) {
-  const SuiteCounts n{o.cis.size() + errors.size(), o.failed, errors.size(), o.waived};
+SuiteCounts suite_counts(const PolicyOutcome& o, const std::vector<const PolicyError*>& errors) {
+  return {o.cis.size() + errors.size(), o.failed, errors.size(), o.waived};
+}
+
+void policy_suite(std::ostream& out, const PolicyOutcome& o, const std::vector<const PolicyError*>& errors,
+                  const std::vector<const Notice*>& notices) {
+  const SuiteCounts n = suite_counts(o, errors);
   out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
                      markup_attr(o.policy.id), n.tests, n.failures, n.errors, n.skipped);
   out << "    <properties>\n";
@@ -127,7 +130,6 @@ SuiteCounts policy_suite(std::ostream& out, const PolicyOutcome& o, const std::v
     out << "    <system-out>" << markup_text(text) << "</system-out>\n";
   }
   out << "  </testsuite>\n";
-  return n;
 }
 
 class JunitWriter : public ReportWriter {
@@ -151,11 +153,10 @@ class JunitWriter : public ReportWriter {
     std::sort(outcomes.begin(), outcomes.end(),
               [](const PolicyOutcome& a, const PolicyOutcome& b) { return a.policy.id < b.policy.id; });
 
-    std::ostringstream suites;
-    run_suite(suites, r);
+    // The totals open the document, so they are counted before the suites are streamed.
     SuiteCounts total;
     for (const PolicyOutcome& o : outcomes) {
-      const SuiteCounts n = policy_suite(suites, o, errors[o.policy.id], notices[o.policy.id]);
+      const SuiteCounts n = suite_counts(o, errors[o.policy.id]);
       total.tests += n.tests;
       total.failures += n.failures;
       total.errors += n.errors;
@@ -163,7 +164,8 @@ class JunitWriter : public ReportWriter {
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     out << fmt::format("<testsuites name=\"topocheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n", total.tests,
                        total.failures, total.errors);
-    out << suites.str();
+    run_suite(out, r);
+    for (const PolicyOutcome& o : outcomes) policy_suite(out, o, errors[o.policy.id], notices[o.policy.id]);
     out << "</testsuites>\n";
   }
 };

@@ -1,11 +1,11 @@
 #include "checker/cli/outputs.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <set>
-#include <sstream>
-
-#include "checker/cli/support.h"
 
 namespace topocheck::cli {
 namespace {
@@ -31,6 +31,30 @@ std::optional<std::string> format_prefix(const std::string& value) {
   });
   if (!is_word) return std::nullopt;
   return word;
+}
+
+// Streams the report into a temporary file beside `path` and renames it into place, so that a
+// reader never sees half a report and a report of gigabytes is never held in memory.
+bool write_report_file(const ReportWriter& writer, const Report& report, const std::string& path,
+                       std::string& error) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (out) writer.write(report, out, WriteOptions{});
+    if (!out || !out.flush()) {
+      error = "cannot write " + tmp;
+      std::remove(tmp.c_str());
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    error = "cannot write " + path + ": " + ec.message();
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -92,20 +116,16 @@ bool text_on_stdout(const std::vector<ReportOutput>& outputs) {
 
 bool write_outputs(const Report& report, const std::vector<ReportOutput>& outputs, bool color,
                    std::string& error) {
-  std::string for_stdout;
   for (const ReportOutput& o : outputs) {
-    const auto writer = make_report_writer(o.format);
-    WriteOptions options;
-    options.color = color && o.format == "text" && o.file.empty();
-    std::ostringstream rendered;
-    writer->write(report, rendered, options);
-    if (o.file.empty()) {
-      for_stdout = rendered.str();
-    } else if (!write_file_atomically(o.file, rendered.str(), error)) {
-      return false;
-    }
+    if (!o.file.empty() && !write_report_file(*make_report_writer(o.format), report, o.file, error)) return false;
   }
-  std::cout << for_stdout << std::flush;
+  for (const ReportOutput& o : outputs) {
+    if (!o.file.empty()) continue;
+    WriteOptions options;
+    options.color = color && o.format == "text";
+    make_report_writer(o.format)->write(report, std::cout, options);
+  }
+  std::cout << std::flush;
   return true;
 }
 

@@ -5,6 +5,8 @@
 //   tests/bench/gen_estate.py --cis 100000 --out /tmp/estate-100k
 //   build-rel/tests/bench/topocheck_bench /tmp/estate-100k [--policies DIR] [--policy ID|none]...
 //                                         [--threads N]
+//   BENCH_REPORTS=json,sarif,junit ...     # the report formats to time, each a phase (default json)
+//   BENCH_REPORT_SINK=null                 # discard the reports (default: keep each in memory)
 //
 // Columns: wall seconds of the phase, peak resident memory so far, resident memory at its end
 // (BENCH_TRIM=1 returns freed memory to the system after loading, to show what the model keeps).
@@ -17,7 +19,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ostream>
 #include <sstream>
+#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -49,6 +53,41 @@ double rss_mib() {
     std::fclose(f);
   }
   return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1 << 20);
+}
+
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// A stream buffer that counts and drops what is written: the report's cost without its bytes.
+class CountingSink : public std::streambuf {
+ public:
+  size_t size() const { return size_; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!traits_type::eq_int_type(c, traits_type::eof())) ++size_;
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char*, std::streamsize n) override {
+    size_ += static_cast<size_t>(n);
+    return n;
+  }
+
+ private:
+  size_t size_ = 0;
+};
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
 }
 
 struct Phase {
@@ -128,9 +167,30 @@ int main(int argc, char** argv) {
   Report report;
   report.findings = std::move(result.findings);
   report.policies = std::move(result.policies);
-  std::ostringstream out;
-  make_report_writer("json")->write(report, out, {});
-  lap("report (json)", fmt::format("{:.1f} MiB", static_cast<double>(out.str().size()) / (1 << 20)));
+  const char* formats = std::getenv("BENCH_REPORTS");
+  const char* sink = std::getenv("BENCH_REPORT_SINK");
+  for (const std::string& format : split_list(formats ? formats : "json")) {
+    const auto writer = make_report_writer(format);
+    if (!writer) {
+      std::fprintf(stderr, "unknown report format %s\n", format.c_str());
+      return 2;
+    }
+    const double cpu_before = cpu_seconds();
+    size_t bytes = 0;
+    if (sink && std::string(sink) == "null") {
+      CountingSink counter;
+      std::ostream out(&counter);
+      writer->write(report, out, {});
+      bytes = counter.size();
+    } else {
+      std::ostringstream out;
+      writer->write(report, out, {});
+      bytes = static_cast<size_t>(out.tellp());
+    }
+    // CPU time too: on a shared machine the wall time of one phase says little.
+    lap("report (" + format + ")", fmt::format("{:.1f} MiB, {:.3f} s CPU", static_cast<double>(bytes) / (1 << 20),
+                                               cpu_seconds() - cpu_before));
+  }
 
   std::printf("%-22s %10s %10s %10s  %s\n", "phase", "seconds", "peak MiB", "RSS MiB", "detail");
   for (const Phase& p : phases) {

@@ -20,6 +20,7 @@
 
 #include "checker/cli/outputs.h"
 #include "reports/escape.h"
+#include "reports/json_finding.h"
 #include "reports/report.h"
 #include "reports/writers.h"
 #include "tests/unit/support.h"
@@ -388,6 +389,38 @@ TEST_CASE("one check run writes several reports, with the summary line on stderr
   CHECK_THAT(read_file(dir.path("a.csv")), Catch::StartsWith("fingerprint,rule,severity"));
 }
 
+TEST_CASE("a report streamed to a file has the bytes of the same report on standard output",
+          "[reports][cli]") {
+  const TempDir dir("reports");
+  const std::vector<std::string> run = {"check", "fixtures/sample", "--as-of", "2026-11-23", "--policy", "EDR-LEADING"};
+  std::vector<std::string> to_file = run;
+  for (const std::string format : {"json", "sarif", "junit"}) to_file.push_back("--output=" + format + "=" + dir.path(format));
+  to_file.insert(to_file.end(), {"--format", "text"});
+  const auto files = run_topocheck(to_file);
+  CHECK(files.exit_code == 1);
+  for (const std::string format : {"json", "sarif", "junit"}) {
+    INFO(format);
+    std::vector<std::string> to_stdout = run;
+    to_stdout.insert(to_stdout.end(), {"--format", format});
+    const auto printed = run_topocheck(to_stdout);
+    CHECK(!printed.out.empty());
+    CHECK(read_file(dir.path(format)) == printed.out);
+    CHECK_FALSE(fs::exists(dir.path(format) + ".tmp"));
+  }
+  CHECK_THAT(files.out, Catch::Contains("EDR-LEADING"));  // the text report, after the files
+}
+
+TEST_CASE("a report file that cannot be written is an error and leaves no partial file", "[reports][cli]") {
+  const TempDir dir("reports");
+  const std::string missing = dir.path("no-such-dir") + "/out.json";
+  const auto r = run_topocheck({"check", "fixtures/sample", "--as-of", "2026-11-23", "--policy", "EDR-LEADING",
+                                "--format", "text", "--output", "json=" + missing});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("topocheck: cannot write " + missing + ".tmp"));
+  CHECK(r.out.empty());  // standard output comes last, after every file was written
+  CHECK_FALSE(fs::exists(missing));
+}
+
 TEST_CASE("every format prints the summary line on stderr and keeps exit codes", "[reports][cli]") {
   for (const std::string& format : kFormats) {
     INFO(format);
@@ -525,6 +558,84 @@ TEST_CASE("hostile strings stay text in SARIF and the log stays schema-valid", "
   for (const auto& res : run["results"]) suppressed |= res.contains("suppressions");
   CHECK(suppressed);  // the waived finding
   CHECK(run["invocations"][0]["executionSuccessful"] == false);
+}
+
+// --- JSON and SARIF are streamed -----------------------------------------------------------------
+
+namespace {
+
+// The hostile report plus policy data of every type, and a finding whose data reuses the names
+// of the finding's own members (the policy API forbids that; a Report may still carry it).
+Report report_with_data() {
+  Report r = hostile_report();
+  Finding& with_paths = r.findings[1];
+  REQUIRE(!with_paths.paths.empty());
+  with_paths.data.emplace_back("ratio", 2.5);
+  with_paths.data.emplace_back("urgent", true);
+  Finding clash = with_paths;
+  clash.data = {{"message", std::string("data message")}, {"note", int64_t{1}}, {"note", int64_t{2}},
+                {"ci", std::string("data ci")}, {"morePaths", int64_t{9}}};
+  clash.baseline = "new";
+  r.findings.push_back(clash);
+  return r;
+}
+
+std::string without_final_newline(const std::string& text) {
+  REQUIRE(!text.empty());
+  REQUIRE(text.back() == '\n');
+  return text.substr(0, text.size() - 1);
+}
+
+std::string dumped(const nlohmann::ordered_json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+TEST_CASE("the JSON and SARIF reports are laid out as nlohmann::json dumps the same document",
+          "[reports][json][sarif]") {
+  for (const std::string format : {"json", "sarif"}) {
+    for (const Report& report : {report_with_data(), Report{}}) {
+      INFO(format << " with " << report.findings.size() << " findings");
+      const std::string text = without_final_newline(render(report, format));
+      CHECK(dumped(nlohmann::ordered_json::parse(text)) == text);
+    }
+  }
+}
+
+TEST_CASE("each finding of the JSON report is the object finding_to_json builds", "[reports][json]") {
+  const Report report = report_with_data();
+  const auto parsed = nlohmann::ordered_json::parse(render(report, "json"));
+  REQUIRE(parsed["findings"].size() == report.findings.size());
+  for (size_t i = 0; i < report.findings.size(); ++i) {
+    INFO("finding " << i);
+    CHECK(dumped(parsed["findings"][i]) == dumped(finding_to_json(report.findings[i])));
+  }
+  // Data that reuses a member's name replaces its value in place; a repeated key keeps the last.
+  const auto& clash = parsed["findings"][3];
+  CHECK(clash["message"] == "data message");
+  CHECK(clash["note"] == 2);
+  CHECK(std::distance(clash.begin(), clash.find("message")) == 5);
+  CHECK(parsed["summary"]["findings"] == 4);
+  CHECK(parsed["summary"]["by_severity"]["high"] == 4);
+}
+
+TEST_CASE("SARIF result properties take the finding's data, a reused name in place", "[reports][sarif]") {
+  const auto log = nlohmann::ordered_json::parse(render(report_with_data(), "sarif"));
+  const auto& results = log["runs"][0]["results"];
+  REQUIRE(results.size() == 4);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : results[3]["properties"].items()) keys.push_back(key);
+  CHECK(keys == std::vector<std::string>{"ci", "severity", "clause", "morePaths", "message", "note"});
+  CHECK(results[3]["properties"]["ci"] == "data ci");
+  CHECK(results[3]["properties"]["morePaths"] == 9);
+  CHECK(results[3]["properties"]["note"] == 2);
+  CHECK(results[3]["baselineState"] == "new");
+  const auto& with_paths = results[1]["properties"];
+  CHECK(with_paths["ratio"] == 2.5);
+  CHECK(with_paths["urgent"] == true);
+  CHECK(with_paths["days_left"] == -3);
+  CHECK(with_paths["morePaths"] == 2);
 }
 
 TEST_CASE("hostile strings stay text in JUnit XML", "[reports][junit]") {
