@@ -573,6 +573,8 @@ class Parser {
       ++p_;
     }
     const std::string_view tok(start, static_cast<size_t>(p_ - start));
+    // toml++ refuses a number of more than 126 characters; a long one is left to it.
+    if (tok.size() > 64) give_up();
     const Pos at = pos_at(start);
     if (tok.size() >= 10 && tok[4] == '-') return date_or_date_time(at, tok);
     if (tok.size() >= 3 && tok[2] == ':') give_up();  // a local time

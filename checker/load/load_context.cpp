@@ -195,12 +195,10 @@ namespace {
 template <typename T>
 Index append_moved(std::vector<T>& to, std::vector<T>& from) {
   const auto base = static_cast<Index>(to.size());
-  if (to.empty()) {
-    to = std::move(from);
-  } else {
-    if (to.capacity() < to.size() + from.size()) to.reserve(std::max(to.size() + from.size(), to.size() * 2));
-    std::move(from.begin(), from.end(), std::back_inserter(to));
+  if (to.capacity() < to.size() + from.size()) {
+    to.reserve(std::max(to.size() + from.size(), to.size() * 2));
   }
+  std::move(from.begin(), from.end(), std::back_inserter(to));
   from.clear();
   from.shrink_to_fit();
   return base;
