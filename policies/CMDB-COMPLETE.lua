@@ -25,16 +25,6 @@ local function missing_fields(map, fields)
   return missing
 end
 
--- CIs with at least one relation, in either direction.
-local function related_ids(estate)
-  local ids = {}
-  for r in estate.relations() do
-    ids[r.from.id] = true
-    ids[r.to.id] = true
-  end
-  return ids
-end
-
 local function check_status(ci, has)
   if has.provided_by and ci.provided_by == nil then
     report(ci, "does not say who provides it (provided_by)", {
@@ -97,8 +87,8 @@ local function check_hardware(ci, fields)
   end
 end
 
-local function check_relations(ci, related)
-  if not related[ci.id] and #ci.interfaces == 0 and #ci.public_ips == 0 then
+local function check_relations(ci)
+  if ci.relation_count == 0 and #ci.interfaces == 0 and #ci.public_ips == 0 then
     report(ci, "has no relation to its infrastructure or to other CIs", {
       key = "no-relations",
       evidence = { { fact = "no relation names it, and it has no interface", at = ci:where() } },
@@ -174,14 +164,13 @@ manufacturer, model and serial number; make sure the export is refreshed every d
     local hw = common.set(settings.hardware_classes)
     if #cis == 0 then return end
     local has = data_present(cis, settings)
-    local related = related_ids(estate)
     for _, ci in ipairs(cis) do
       checked(ci)
       check_status(ci, has)
       if has.updated_at then check_freshness(ci, settings.max_age_days) end
       if has.billing then check_billing(ci, settings.billing_fields) end
       if has.hardware and hw[ci.class] then check_hardware(ci, settings.hardware_fields) end
-      if has.relations then check_relations(ci, related) end
+      if has.relations then check_relations(ci) end
     end
   end,
 }

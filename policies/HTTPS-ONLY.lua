@@ -20,25 +20,41 @@ local function source_users(path, user_zones)
   return false
 end
 
--- The users a path lets talk to `ci` itself (its first CI), or nil. `users(path)` is
--- source_users for the path's source.
-local function user_facing(path, ci, users)
-  if path.cis[1] == nil or path.cis[1].id ~= ci.id then return nil end
-  return users(path) or nil
+-- The plaintext sources of users reaching `ci` on `svc`, each (source, service) once, added to
+-- `bad` and, described, to `whom`. `peer_sources`: see network.any_peer_source; `ask`:
+-- network.answers for `ci`'s reach class. The paths of reaching_sources reach `ci` directly (its
+-- first CI is `ci` itself, no proxy in between), so a user source talks plaintext to it.
+local function user_paths(ci, svc, users, bad, whom, seen, peer_sources, ask)
+  -- Same-zone peers are many: they are only asked for when one of them is a user.
+  for _, source in ipairs(network.sources_unless_peers_matter(ci, svc, users, peer_sources, nil, ask)) do
+    local who = users(source)
+    if who and not seen[source.source .. " " .. source.service] then
+      seen[source.source .. " " .. source.service] = true
+      bad[#bad + 1] = source
+      whom[#whom + 1] = string.format("%s from %s", source.service, who)
+    end
+  end
 end
 
--- The plaintext paths from users to `ci` on `svc`, each (source, service) once, added to `bad`
--- and, described, to `whom`. `peer_sources`: see network.any_peer_source.
-local function user_paths(ci, svc, users, bad, whom, seen, peer_sources)
-  -- Same-zone peers are many: their paths are only asked for when one of them is a user. Their
-  -- paths reach `ci` directly, so user_facing would judge them by their source alone.
-  for _, path in ipairs(network.paths_unless_peers_matter(ci, svc, users, peer_sources)) do
-    local who = user_facing(path, ci, users)
-    if who and not seen[path.source .. " " .. path.service] then
-      seen[path.source .. " " .. path.service] = true
-      bad[#bad + 1] = path
-      whom[#whom + 1] = string.format("%s from %s", path.service, who)
+-- Reports `ci` when users reach one of its plaintext services.
+local function check_ci(ci, settings, users, peer_sources, ask)
+  local plaintext, bad, seen = network.listened(ci, settings.plaintext_services), {}, {}
+  local whom = {}
+  for _, svc in ipairs(plaintext) do
+    local redirect = settings.allow_edge_redirect and common.is_customer_edge(ci) and svc == "tcp/80"
+    if not redirect then
+      user_paths(ci, svc, users, bad, whom, seen, peer_sources, ask)
     end
+  end
+  if #bad > 0 then
+    local first, left = common.first_paths(bad, settings.max_paths)
+    local services = common.path_services(bad)
+    report(ci, "reachable without encryption: " .. table.concat(whom, ", "), {
+      key = "plaintext:" .. table.concat(services, ","),
+      paths = network.paths_of(ci, first),
+      more_paths = left,
+      evidence = { { fact = "listens on " .. table.concat(plaintext, ", "), at = ci:where("listens") } },
+    })
   end
 end
 
@@ -71,29 +87,18 @@ admit users or the internet to it; let only the customer's edge redirect HTTP to
     local users = network.per_source(function(path) return source_users(path, user_zones) end)
     local peer_sources = {}
     local exempt = common.set(settings.exempt_classes)
+    local in_scope = {}
     for ci in estate.cis() do
       if common.is_live(ci) and not common.is_network_device(ci) and #ci.listens > 0
         and not exempt[ci.class] then
         checked(ci)
-        local plaintext, bad, seen = network.listened(ci, settings.plaintext_services), {}, {}
-        local whom = {}
-        for _, svc in ipairs(plaintext) do
-          local redirect = settings.allow_edge_redirect and common.is_customer_edge(ci) and svc == "tcp/80"
-          if not redirect then
-            user_paths(ci, svc, users, bad, whom, seen, peer_sources)
-          end
-        end
-        if #bad > 0 then
-          local shown, left = common.first_paths(bad, settings.max_paths)
-          local services = common.path_services(bad)
-          report(ci, "reachable without encryption: " .. table.concat(whom, ", "), {
-            key = "plaintext:" .. table.concat(services, ","),
-            paths = shown,
-            more_paths = left,
-            evidence = { { fact = "listens on " .. table.concat(plaintext, ", "), at = ci:where("listens") } },
-          })
-        end
+        in_scope[#in_scope + 1] = ci
       end
+    end
+    -- CIs reached alike are asked about once.
+    for _, group in ipairs(network.by_reach_class(in_scope, function(ci) return ci end)) do
+      local ask = network.answers()
+      for _, ci in ipairs(group) do check_ci(ci, settings, users, peer_sources, ask) end
     end
   end,
 }

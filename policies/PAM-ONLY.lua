@@ -2,6 +2,10 @@
 -- jump server that is itself administrable only from PAM), with customer AD admin accounts, and
 -- an alternative access path for PAM outages.
 local common = import("common")
+local network = import("network")
+
+-- Evidence items report() keeps per finding (docs/policy-api.md).
+local MAX_EVIDENCE = 1000
 
 local function is_pam(ci)
   return ci.class == "pam" and ci.provided_by == "customer"
@@ -47,17 +51,19 @@ local function has_unapproved_other(info, ci, approved)
   return false
 end
 
--- Sources that reach `svc` of `ci` across a firewall and are not approved, one path per source;
+-- Sources that reach `svc` of `ci` across a firewall and are not approved, one reaching_sources
+-- entry per source (network.paths_of gives their paths);
 -- and the sources inside `ci`'s zones, whose CIs reach it with no firewall between
 -- ({ zone id = { source, ... } }). A source that stands for no known CI but `ci` itself (its own
 -- subnet) is not someone else; one that stands for no known CI at all (an office subnet, a
 -- partner link, the internet) is. A source standing for more CIs than are approved, besides
 -- `ci`, certainly stands for an unapproved one.
-local function offending_sources(estate, ci, svc, approved, cache)
+-- `ask`: network.answers for `ci`'s reach class (or estate.reaching_sources).
+local function offending_sources(estate, ci, svc, approved, cache, ask)
   local crossing, seen = {}, {}
   local approved_count = 0
   for _ in pairs(approved) do approved_count = approved_count + 1 end
-  local paths, peer_sources = estate.sources_reaching(ci, svc, { peers = false })
+  local paths, peer_sources = ask(ci, svc, { peers = false })
   for _, path in ipairs(paths) do
     if not seen[path.source] then
       local offending = true
@@ -128,6 +134,34 @@ local function describe_peers(peers, ci, limit)
   return table.concat(named, ", ")
 end
 
+-- Reports the admin services of one CI (`s.ci`, the `s.position`th in scope) that unapproved
+-- sources reach across a firewall, and collects those its zone peers reach into peer_findings.
+local function check_admin_paths(estate, s, settings, approved, cache, peer_findings, ask)
+  local ci = s.ci
+  for order, svc in ipairs(admin_services(ci, settings)) do
+    local crossing, peer_sources = offending_sources(estate, ci, svc, approved, cache, ask)
+    if #crossing > 0 then
+      local names = {}
+      for _, p in ipairs(crossing) do names[#names + 1] = p.source end
+      local first, left = common.first_paths(crossing, settings.max_paths)
+      for _, e in ipairs(first) do e.asked = svc end
+      report(ci, string.format("administrative service %s is reachable across a firewall from %s, not only from the customer's PAM system",
+                               svc, table.concat(names, ", ")), {
+        key = "cross:" .. svc .. ":" .. table.concat(names, ","),
+        paths = network.paths_of(ci, first),
+        more_paths = left,
+      })
+    end
+    for _, zone in ipairs(sorted_keys(peer_sources)) do
+      local peers = zone_peers(estate, cache, approved, zone, peer_sources[zone], settings.max_peers_named)
+      if peers.count - (peers.has[ci.id] and 1 or 0) > 0 then
+        peer_findings[zone] = peer_findings[zone] or {}
+        table.insert(peer_findings[zone], { ci = ci, svc = svc, position = s.position, order = order, peers = peers })
+      end
+    end
+  end
+end
+
 return {
   id = "PAM-ONLY",
   title = "Administration only through the customer's PAM system",
@@ -166,7 +200,7 @@ break-glass access path (a CI with break_glass = true).]],
         if not approved[jump.id] then
           local clean = true
           for _, svc in ipairs(admin_services(jump, settings)) do
-            local crossing = offending_sources(estate, jump, svc, approved, cache)
+            local crossing = offending_sources(estate, jump, svc, approved, cache, estate.reaching_sources)
             if #crossing > 0 then clean = false end
           end
           if clean then
@@ -177,46 +211,46 @@ break-glass access path (a CI with break_glass = true).]],
       end
     end
 
-    local peer_findings = {}
+    local peer_findings, in_scope = {}, {}
     for ci in estate.cis() do
       if common.is_live(ci) and ci.provided_by ~= "customer" and not is_pam(ci) then
-        for _, svc in ipairs(admin_services(ci, settings)) do
-          local crossing, peer_sources = offending_sources(estate, ci, svc, approved, cache)
-          if #crossing > 0 then
-            local names = {}
-            for _, p in ipairs(crossing) do names[#names + 1] = p.source end
-            local shown, left = common.first_paths(crossing, settings.max_paths)
-            report(ci, string.format("administrative service %s is reachable across a firewall from %s, not only from the customer's PAM system",
-                                     svc, table.concat(names, ", ")), {
-              key = "cross:" .. svc .. ":" .. table.concat(names, ","),
-              paths = shown,
-              more_paths = left,
-            })
-          end
-          for _, zone in ipairs(sorted_keys(peer_sources)) do
-            local peers = zone_peers(estate, cache, approved, zone, peer_sources[zone], settings.max_peers_named)
-            if peers.count - (peers.has[ci.id] and 1 or 0) > 0 then
-              peer_findings[zone] = peer_findings[zone] or {}
-              table.insert(peer_findings[zone], { ci = ci, svc = svc,
-                                                  peers = describe_peers(peers, ci, settings.max_peers_named) })
-            end
-          end
-        end
+        in_scope[#in_scope + 1] = { ci = ci, position = #in_scope + 1 }
       end
+    end
+    -- CIs reached alike are asked about once.
+    for _, group in ipairs(network.by_reach_class(in_scope, function(s) return s.ci end)) do
+      local ask = network.answers()
+      for _, s in ipairs(group) do
+        check_admin_paths(estate, s, settings, approved, cache, peer_findings, ask)
+      end
+    end
+    -- Evidence in the order of the CIs, then of the admin services.
+    for _, entries in pairs(peer_findings) do
+      table.sort(entries, function(a, b)
+        if a.position ~= b.position then return a.position < b.position end
+        return a.order < b.order
+      end)
     end
     -- Peers inside one zone: no firewall between them; one finding per zone, lower severity.
     local zones = {}
     for zone in pairs(peer_findings) do zones[#zones + 1] = zone end
     table.sort(zones)
     for _, zone in ipairs(zones) do
-      local entries, evidence, systems = peer_findings[zone], {}, {}
-      for _, e in ipairs(entries) do
-        systems[e.ci.id] = true
-        evidence[#evidence + 1] = { fact = string.format("%s %s is reachable from %s", e.ci.id, e.svc, e.peers),
-                                    at = e.ci:where("listens") }
+      local entries, evidence, systems, count = peer_findings[zone], {}, {}, 0
+      for i, e in ipairs(entries) do
+        if not systems[e.position] then
+          systems[e.position] = true
+          count = count + 1
+        end
+        -- report() keeps the first MAX_EVIDENCE items: the rest would be made for nothing.
+        if i <= MAX_EVIDENCE then
+          evidence[i] = { fact = string.format("%s %s is reachable from %s", e.ci.id, e.svc,
+                                               describe_peers(e.peers, e.ci, settings.max_peers_named)),
+                          at = e.ci:where("listens") }
+        end
       end
       report(nil, string.format("administrative services of %d system(s) in zone %s are reachable from peers in the same zone (no firewall between)",
-                                #sorted_keys(systems), zone), {
+                                count, zone), {
         key = "peers:" .. zone,
         severity = "low",
         at = estate.zone(zone):where(),

@@ -79,22 +79,23 @@ end
 
 -- Reports the sources of the other side that reach `ci` (of `side`). `side_of_source(path)` is
 -- source_side memoised per source, false for no side; `peer_sources`: see
--- network.any_peer_source.
-local function check_flows(ci, side, settings, side_of_source, peer_sources)
+-- network.any_peer_source; `ask`: network.answers for `ci`'s reach class.
+local function check_flows(ci, side, settings, side_of_source, peer_sources, ask)
   local function other_side(path)
     local s = side_of_source(path)
     return s and s ~= side
   end
-  -- Same-zone peers are many: their paths are only asked for when one of them is of the other side.
+  -- Same-zone peers are many: they are only asked for when one of them is of the other side.
   local bad, seen = {}, {}
-  for _, path in ipairs(network.paths_unless_peers_matter(ci, nil, other_side, peer_sources)) do
-    if other_side(path) and not seen[path.source] then
-      seen[path.source] = true
-      bad[#bad + 1] = path
+  for _, source in ipairs(network.sources_unless_peers_matter(ci, nil, other_side, peer_sources, nil, ask)) do
+    if other_side(source) and not seen[source.source] then
+      seen[source.source] = true
+      bad[#bad + 1] = source
     end
   end
   if #bad > 0 then
-    local shown, left = common.first_paths(bad, settings.max_paths)
+    local first, left = common.first_paths(bad, settings.max_paths)
+    local shown = network.paths_of(ci, first)
     local other = side == "prod" and "test" or "prod"
     report(ci, string.format("%s system reachable from %s: %s on %s", side, other,
                              network.source_names(network.one_per_source(bad)),
@@ -165,13 +166,19 @@ replication between the environments, and delete firewall rules that let one rea
     local side_of_source = network.per_source(function(path) return source_side(path, sides, shared) or false end)
     local present = sides_present(estate, sides)
     local peer_sources = {}
+    local judged = {}
     for ci in estate.cis() do
       local side = side_of(network.environment(ci), sides)
       if common.is_live(ci) and side and not common.is_network_device(ci) and #ci.interfaces > 0 then
         checked(ci)
         local other = side == "prod" and "test" or "prod"
-        if present[other] then check_flows(ci, side, settings, side_of_source, peer_sources) end
+        if present[other] then judged[#judged + 1] = { ci = ci, side = side } end
       end
+    end
+    -- CIs reached alike are asked about once.
+    for _, group in ipairs(network.by_reach_class(judged, function(j) return j.ci end)) do
+      local ask = network.answers()
+      for _, j in ipairs(group) do check_flows(j.ci, j.side, settings, side_of_source, peer_sources, ask) end
     end
   end,
 }

@@ -81,7 +81,8 @@ local function source_facts(path, ctx)
   return { ids = ids, workstation = workstation, workstations = next(workstation) ~= nil }
 end
 
--- Why a path's source may not reach the database of `db_ctx` ({tier, self}), or nil.
+-- Why a source (a path or a reaching_sources entry) may not reach the database of `db_ctx`
+-- ({tier, self}), or nil.
 local function forbidden_reason(path, ctx, db_ctx)
   local facts = ctx.facts(path)
   if facts.reason then return facts.reason end
@@ -107,9 +108,17 @@ local function own_systems(db, hosts)
   return self
 end
 
+-- Where a database's services are reached: the database, or its first host when it has no
+-- interfaces of its own.
+local function target_of(db)
+  local hosts = hosts_of(db)
+  if #db.interfaces == 0 and #hosts > 0 then return hosts[1] end
+  return db
+end
+
 -- Reports a live database that shares a server with an application, and the sources that reach
--- it from outside its application tier.
-local function check_database(db, ctx, settings)
+-- it from outside its application tier. `ask`: network.answers for the target's reach class.
+local function check_database(db, ctx, settings, ask)
   for _, s in ipairs(shared_hosts(db)) do
     report(db, string.format("runs on the same server %s as the application %s", s.host.id, s.app.id), {
       key = "shared-host:" .. s.host.id .. ":" .. s.app.id,
@@ -117,29 +126,30 @@ local function check_database(db, ctx, settings)
     })
   end
   local hosts = hosts_of(db)
-  local target = db
-  if #db.interfaces == 0 and #hosts > 0 then target = hosts[1] end
+  local target = target_of(db)
   local db_ctx = { tier = app_tier(db, hosts), self = own_systems(db, hosts) }
   local function forbidden(source) return forbidden_reason(source, ctx, db_ctx) ~= nil end
   -- A source's verdict is the same on every service: `seen` (forbidden) and `cleared` (not).
   local bad, reasons, seen, cleared = {}, {}, {}, {}
   for _, svc in ipairs(db.listens) do
-    -- Same-zone peers are many: their paths are only asked for when one of them is forbidden.
-    for _, path in ipairs(network.paths_unless_peers_matter(target, svc, forbidden, ctx.peer_sources, ctx.never_forbidden)) do
-      if not seen[path.source] and not cleared[path.source] then
-        local reason = forbidden_reason(path, ctx, db_ctx)
+    -- Same-zone peers are many: they are only asked for when one of them is forbidden. Sources
+    -- come without their paths; only the reported ones are routed hop by hop.
+    for _, source in ipairs(network.sources_unless_peers_matter(target, svc, forbidden, ctx.peer_sources, ctx.never_forbidden, ask)) do
+      if not seen[source.source] and not cleared[source.source] then
+        local reason = forbidden_reason(source, ctx, db_ctx)
         if reason then
-          seen[path.source] = true
-          bad[#bad + 1] = path
-          reasons[#reasons + 1] = string.format("%s (%s) on %s", path.source, reason, path.service)
+          seen[source.source] = true
+          bad[#bad + 1] = source
+          reasons[#reasons + 1] = string.format("%s (%s) on %s", source.source, reason, source.service)
         else
-          cleared[path.source] = true
+          cleared[source.source] = true
         end
       end
     end
   end
   if #bad > 0 then
-    local shown, left = common.first_paths(bad, settings.max_paths)
+    local first, left = common.first_paths(bad, settings.max_paths)
+    local shown = network.paths_of(target, first)
     report(db, "accepts connections from outside its application tier: " .. table.concat(reasons, "; "), {
       key = "sources:" .. network.source_names(bad),
       paths = shown,
@@ -189,11 +199,17 @@ the application servers that depend on it (no internet, DMZ or user sources).]],
       local facts = ctx.facts(source)
       return facts.reason == nil and #facts.ids == 0
     end
+    local live = {}
     for db in estate.cis{class = "database"} do
       if common.is_live(db) then
         checked(db)
-        check_database(db, ctx, settings)
+        live[#live + 1] = { db = db, target = target_of(db) }
       end
+    end
+    -- Databases reached alike are asked about once.
+    for _, group in ipairs(network.by_reach_class(live, function(d) return d.target end)) do
+      local ask = network.answers()
+      for _, d in ipairs(group) do check_database(d.db, ctx, settings, ask) end
     end
   end,
 }

@@ -148,6 +148,27 @@ std::string push_settings(lua_State* L, int policy_table, PolicyMeta& meta,
   return {};
 }
 
+// A policy that keeps a table entry per CI, or walks every CI a few times, needs room and time in
+// proportion to the estate: each limit is the larger of the configured one and an allowance per
+// CI. The configured limits are all a small estate gets (the allowances pass them at a few
+// hundred thousand CIs); hostile code still meets a cap, only a larger one on a larger estate.
+// docs/policy-api.md ("The sandbox") states them.
+constexpr size_t kMemoryPerCi = 1024;  // bytes
+constexpr uint64_t kInstructionsPerCi = 10'000;
+constexpr std::chrono::microseconds kWallTimePerCi{150};
+
+// Findings a policy may report: one per CI and problem, a few problems per CI at most.
+constexpr size_t kFindingsPerCi = 10;
+
+SandboxLimits scaled_limits(const SandboxLimits& base, const Estate& estate) {
+  SandboxLimits limits = base;
+  const size_t cis = estate.cis.size();
+  limits.memory_bytes = std::max(base.memory_bytes, kMemoryPerCi * cis);
+  limits.instructions = std::max<uint64_t>(base.instructions, kInstructionsPerCi * cis);
+  limits.wall_time = std::max(base.wall_time, std::chrono::duration_cast<std::chrono::milliseconds>(kWallTimePerCi * cis));
+  return limits;
+}
+
 bool selected(const RunOptions& options, const std::string& id) {
   return options.only.empty() ||
          std::find(options.only.begin(), options.only.end(), id) != options.only.end();
@@ -163,8 +184,9 @@ PolicyOutcome run_one(const PolicySource& src, const PolicyPack& pack, const Est
   ctx.reach = reach;
   ctx.as_of = options.as_of;
   ctx.lib_dir = pack.lib_dir;
+  ctx.max_findings = std::max(ctx.max_findings, kFindingsPerCi * estate.cis.size());
 
-  Sandbox sandbox(options.limits);
+  Sandbox sandbox(scaled_limits(options.limits, estate));
   install_policy_api(sandbox, ctx);
   lua_State* L = sandbox.state();
   if (auto err = sandbox.run_chunk(src.source, src.path, 1)) {

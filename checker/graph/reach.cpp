@@ -4,6 +4,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -128,6 +129,10 @@ struct ReachabilityIndex::Impl {
   // Fewest zone crossings from zone a to zone b (zone_hops[a * zones + b]), ignoring rules; kFar
   // when there is no way or the estate has too many zones to tabulate them.
   std::vector<uint8_t> zone_hops;
+
+  // By CI: its reach class (ReachabilityIndex::reach_class), made on first use.
+  mutable std::once_flag classes_once;
+  mutable std::vector<Index> reach_classes;
 
   explicit Impl(const EstateGraph& g) : graph(g), e(g.estate()) {
     build_zone_graph();
@@ -1050,9 +1055,82 @@ struct ReachabilityIndex::Impl {
     t.lines.push_back("  not reached");
   }
 
-  std::vector<ReachPath> sources_reaching(Index ci, const std::optional<Service>& wanted,
-                                          std::vector<Index>* peers) const {
-    std::vector<ReachPath> result;
+  // CIs a destination rule, a NAT or a public address singles out: each is a class of its own.
+  std::vector<bool> singled_out() const {
+    std::vector<bool> single(e.cis.size(), false);
+    for (const Rule& r : e.rules) {
+      for (const Endpoint& ep : r.to) {
+        if (ep.kind == Endpoint::Kind::ci) single[ep.target] = true;
+      }
+    }
+    for (Index c = 0; c < e.cis.size(); ++c) {
+      const Ci& ci = e.cis[c];
+      single[c] = single[c] || ci.interfaces.size() != 1 || !ci.public_ips.empty();
+    }
+    for (const Nat& n : e.nats) {
+      if (n.to_ci != kNoIndex) single[n.to_ci] = true;
+      if (!n.to_ip) continue;
+      for (Index c = 0; c < e.cis.size(); ++c) {
+        const auto& ip = e.cis[c].interfaces.empty() ? std::nullopt : e.cis[c].interfaces[0].ip;
+        if (ip && *ip == *n.to_ip) single[c] = true;
+      }
+    }
+    return single;
+  }
+
+  // The `cidr:` destinations (other than a default route) that contain an address, as an id.
+  // Without an address, rules match the subnet's range instead: a set of its own.
+  uint32_t cidr_set(const std::vector<const Endpoint*>& cidrs, const std::optional<IpAddress>& ip,
+                    std::map<std::vector<uint32_t>, uint32_t>& ids) const {
+    if (!ip) return UINT32_MAX;
+    std::vector<uint32_t> inside;
+    for (uint32_t k = 0; k < cidrs.size(); ++k) {
+      if (ip && cidrs[k]->cidr.contains(*ip)) inside.push_back(k);
+    }
+    return ids.emplace(std::move(inside), static_cast<uint32_t>(ids.size())).first->second;
+  }
+
+  void build_reach_classes() const {
+    std::vector<const Endpoint*> cidrs;
+    for (const Rule& r : e.rules) {
+      for (const Endpoint& ep : r.to) {
+        if (ep.kind == Endpoint::Kind::cidr && !ep.cidr.is_default_route()) cidrs.push_back(&ep);
+      }
+    }
+    const std::vector<bool> single = singled_out();
+    std::map<std::vector<Service>, uint32_t> listen_sets;
+    std::map<std::vector<uint32_t>, uint32_t> cidr_sets;
+    std::map<std::tuple<uint32_t, Index, Index, uint32_t>, Index> classes;
+    reach_classes.assign(e.cis.size(), kNoIndex);
+    for (Index c = 0; c < e.cis.size(); ++c) {
+      if (single[c]) continue;
+      const Ci& ci = e.cis[c];
+      const Interface& itf = ci.interfaces[0];
+      const uint32_t listens = listen_sets.emplace(ci.listens, static_cast<uint32_t>(listen_sets.size())).first->second;
+      const auto key = std::make_tuple(listens, itf.zone, itf.subnet, cidr_set(cidrs, itf.ip, cidr_sets));
+      reach_classes[c] = classes.emplace(key, static_cast<Index>(classes.size())).first->second;
+    }
+  }
+
+  Index reach_class(Index ci) const {
+    std::call_once(classes_once, [this] { build_reach_classes(); });
+    return reach_classes[ci];
+  }
+
+  // The flow of a listened service narrowed to `wanted`.
+  static Service narrowed(const Service& listened, const std::optional<Service>& wanted) {
+    if (!wanted || wanted->protocol == Protocol::any || listened.protocol != wanted->protocol) return listened;
+    return Service{listened.protocol, std::max(listened.port_low, wanted->port_low),
+                   std::min(listened.port_high, wanted->port_high)};
+  }
+
+  // Every route from a source atom to `ci` on a listened service overlapping `wanted`, as
+  // visit(atom, destination, route, flow). Atoms ascending; each atom is routed on its own, so the
+  // routes of an atom do not depend on which other atoms are asked for. `peers`, `only`: see
+  // ReachabilityIndex::sources_reaching.
+  template <typename Visit>
+  void for_each_reaching_route(Index ci, const std::optional<Service>& wanted, std::vector<Index>* peers,
+                               const std::vector<Index>* only, Visit visit) const {
     const auto& dests = destinations[ci];
     const auto& listens = e.cis[ci].listens;
     const bool any_flow = !dests.empty() && std::any_of(listens.begin(), listens.end(), [&](const Service& l) {
@@ -1064,11 +1142,7 @@ struct ReachabilityIndex::Impl {
     };
     std::vector<Service> flows;
     for (const Service& listened : listens) {
-      if (wanted && !wanted->overlaps(listened)) continue;
-      flows.push_back(wanted && wanted->protocol != Protocol::any && listened.protocol == wanted->protocol
-                          ? Service{listened.protocol, std::max(listened.port_low, wanted->port_low),
-                                    std::min(listened.port_high, wanted->port_high)}
-                          : listened);
+      if (!wanted || wanted->overlaps(listened)) flows.push_back(narrowed(listened, wanted));
     }
     std::vector<std::vector<Index>> possible(dests.size());
     std::vector<bool> everyone(dests.size(), false);  // every atom may reach this destination
@@ -1080,6 +1154,19 @@ struct ReachabilityIndex::Impl {
     }
     std::sort(any_possible.begin(), any_possible.end());
     any_possible.erase(std::unique(any_possible.begin(), any_possible.end()), any_possible.end());
+    if (only != nullptr) {
+      std::vector<Index> kept;
+      std::set_intersection(any_possible.begin(), any_possible.end(), only->begin(), only->end(),
+                            std::back_inserter(kept));
+      any_possible = std::move(kept);
+    }
+    // The same per flow: an atom no rule admits for a flow has no route for it, and looking for
+    // one would search the whole zone graph in vain.
+    std::vector<std::vector<std::vector<Index>>> possible_for(dests.size(), std::vector<std::vector<Index>>(flows.size()));
+    std::vector<std::vector<bool>> everyone_for(dests.size(), std::vector<bool>(flows.size(), false));
+    for (size_t i = 0; i < dests.size(); ++i) {
+      for (size_t k = 0; k < flows.size(); ++k) everyone_for[i][k] = !possible_sources(dests[i], {flows[k]}, possible_for[i][k]);
+    }
     for (Index atom : any_possible) {
       if (peers != nullptr && peer_only(atom)) {
         if (any_flow) peers->push_back(atom);
@@ -1088,25 +1175,27 @@ struct ReachabilityIndex::Impl {
       for (size_t i = 0; i < dests.size(); ++i) {
         const Destination& d = dests[i];
         if (!everyone[i] && !std::binary_search(possible[i].begin(), possible[i].end(), atom)) continue;
-        for (const Service& listened : e.cis[ci].listens) {
-          if (wanted && !wanted->overlaps(listened)) continue;
-          Service flow = listened;
-          if (wanted && wanted->protocol != Protocol::any && listened.protocol == wanted->protocol) {
-            flow.port_low = std::max(listened.port_low, wanted->port_low);
-            flow.port_high = std::min(listened.port_high, wanted->port_high);
-          }
-          // A multi-homed source CI with an interface in the target's zone talks to it directly.
-          if (atoms[atom].kind == SourceAtom::Kind::ci && atoms[atom].zone != d.zone &&
-              has_interface_in(atoms[atom].ci, d.zone)) {
-            continue;
-          }
-          const bool confirmed = atoms[atom].kind == SourceAtom::Kind::internet && published(atom, d, flow);
-          for (const Route& r : routes(atom, d, flow.protocol, PortSet::of(flow))) {
-            add_paths(atom, d, r, flow.protocol, confirmed, "", result);
-          }
+        // A multi-homed source CI with an interface in the target's zone talks to it directly.
+        if (atoms[atom].kind == SourceAtom::Kind::ci && atoms[atom].zone != d.zone &&
+            has_interface_in(atoms[atom].ci, d.zone)) {
+          continue;
+        }
+        for (size_t k = 0; k < flows.size(); ++k) {
+          const std::vector<Index>& these = possible_for[i][k];
+          if (!everyone_for[i][k] && !std::binary_search(these.begin(), these.end(), atom)) continue;
+          for (const Route& r : routes(atom, d, flows[k].protocol, PortSet::of(flows[k]))) visit(atom, d, r, flows[k]);
         }
       }
     }
+  }
+
+  std::vector<ReachPath> sources_reaching(Index ci, const std::optional<Service>& wanted,
+                                          std::vector<Index>* peers, const std::vector<Index>* only) const {
+    std::vector<ReachPath> result;
+    for_each_reaching_route(ci, wanted, peers, only, [&](Index atom, const Destination& d, const Route& r, const Service& flow) {
+      const bool confirmed = atoms[atom].kind == SourceAtom::Kind::internet && published(atom, d, flow);
+      add_paths(atom, d, r, flow.protocol, confirmed, "", result);
+    });
     // One path per (atom, service): the shortest.
     std::stable_sort(result.begin(), result.end(), [](const ReachPath& a, const ReachPath& b) {
       return std::make_tuple(a.source_atom, a.service, a.hops.size()) <
@@ -1114,11 +1203,29 @@ struct ReachabilityIndex::Impl {
     });
     std::vector<ReachPath> unique;
     for (auto& p : result) {
-      if (!unique.empty() && unique.back().source_atom == p.source_atom && unique.back().service == p.service) {
-        if (p.hops.size() < unique.back().hops.size()) unique.back() = std::move(p);
-        continue;
-      }
+      if (!unique.empty() && unique.back().source_atom == p.source_atom && unique.back().service == p.service) continue;
       unique.push_back(std::move(p));
+    }
+    return unique;
+  }
+
+  // What add_paths would make of a route, without the hops.
+  std::vector<SourceReach> reaching_sources(Index ci, const std::optional<Service>& wanted,
+                                            std::vector<Index>* peers) const {
+    std::vector<SourceReach> result;
+    for_each_reaching_route(ci, wanted, peers, nullptr, [&](Index atom, const Destination&, const Route& r, const Service& flow) {
+      const auto hops = static_cast<uint32_t>(1 + std::max<size_t>(r.steps.size(), 1));
+      const auto firewalls = static_cast<uint32_t>(
+          std::count_if(r.steps.begin(), r.steps.end(), [](const Step& s) { return s.filters; }));
+      for (const Service& service : r.ports.as_services(flow.protocol)) result.push_back({atom, service, hops, firewalls});
+    });
+    std::stable_sort(result.begin(), result.end(), [](const SourceReach& a, const SourceReach& b) {
+      return std::tie(a.source_atom, a.service, a.hops) < std::tie(b.source_atom, b.service, b.hops);
+    });
+    std::vector<SourceReach> unique;
+    for (const SourceReach& s : result) {
+      if (!unique.empty() && unique.back().source_atom == s.source_atom && unique.back().service == s.service) continue;
+      unique.push_back(s);
     }
     return unique;
   }
@@ -1148,8 +1255,14 @@ const InternetExposure* ReachabilityIndex::internet_exposure(Index ci) const {
 }
 
 std::vector<ReachPath> ReachabilityIndex::sources_reaching(Index ci, const std::optional<Service>& service,
-                                                           std::vector<Index>* peers) const {
-  return impl_->sources_reaching(ci, service, peers);
+                                                           std::vector<Index>* peers,
+                                                           const std::vector<Index>* only) const {
+  return impl_->sources_reaching(ci, service, peers, only);
+}
+
+std::vector<SourceReach> ReachabilityIndex::reaching_sources(Index ci, const std::optional<Service>& service,
+                                                             std::vector<Index>* peers) const {
+  return impl_->reaching_sources(ci, service, peers);
 }
 
 RuleDecision ReachabilityIndex::decide(Index firewall, Index atom, Index ci, size_t itf,
@@ -1163,6 +1276,8 @@ RuleDecision ReachabilityIndex::decide(Index firewall, Index atom, Index ci, siz
   decision.allowed = !allowed.empty();
   return decision;
 }
+
+Index ReachabilityIndex::reach_class(Index ci) const { return impl_->reach_class(ci); }
 
 const std::vector<ReachabilityIndex::ZoneLink>& ReachabilityIndex::zone_links() const {
   return impl_->links;

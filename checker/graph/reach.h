@@ -55,6 +55,16 @@ struct ReachPath {
   std::vector<Index> cis;         // CIs on the path in order (proxies, then the target)
 };
 
+// One source that reaches a CI on one service, without the hops: what sources_reaching answers
+// minus its evidence. A policy judges many sources and reports few; it asks for the paths of
+// those it reports (sources_reaching with `only`).
+struct SourceReach {
+  Index source_atom = kNoIndex;
+  Service service;          // the part of the service that arrives
+  uint32_t hops = 0;        // as ReachPath::hops.size() of the same path
+  uint32_t firewalls = 0;   // firewalls crossed on it
+};
+
 // Every internet path into one CI: the direct ones (one per internet atom, interface and listened
 // service; a port-specific NAT splits a service into its published and its unpublished part),
 // then those through forwarding proxies (one per entry point and service). `more_paths` counts
@@ -100,8 +110,23 @@ class ReachabilityIndex {
   // With `peers`, the atoms that start in the zone of each of the CI's interfaces (which reach
   // it directly, crossing nothing) get no path: they are appended to `peers`, ascending. A zone
   // holds many of them, and a caller asking who crosses a firewall need not route each one.
+  // With `only` (ascending atoms), just the paths of those atoms: exactly the entries of the full
+  // answer that they source, in the same order.
   std::vector<ReachPath> sources_reaching(Index ci, const std::optional<Service>& service,
-                                          std::vector<Index>* peers = nullptr) const;
+                                          std::vector<Index>* peers = nullptr,
+                                          const std::vector<Index>* only = nullptr) const;
+
+  // sources_reaching without the paths: one entry per (atom, service), in the same order, each
+  // describing the path sources_reaching gives for it. Builds no hops, so it costs a fraction.
+  std::vector<SourceReach> reaching_sources(Index ci, const std::optional<Service>& service,
+                                            std::vector<Index>* peers = nullptr) const;
+
+  // The CIs that every rule, NAT and listened service treat alike as a destination share a reach
+  // class: one interface in the same zone and subnet, the same listened services, inside the same
+  // `cidr:` destinations, named by no rule's `to` and by no NAT, no public address. CIs of one
+  // class get the same reaching_sources answer, so a policy may judge a class once. kNoIndex for a
+  // CI that is a class of its own. Worked out on first use (thread-safe).
+  Index reach_class(Index ci) const;
 
   // Paths from one source (an atom label, "zone:ID", "subnet:ID", "ci:ID" or "internet") to a
   // CI, and the reason when there is none: each firewall the flow meets on its way, with the rule

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -128,27 +129,67 @@ int exposed(lua_State* L) {
   return 1;
 }
 
-// A path from a source in one of the CI's own zones that crosses no firewall: a peer's.
-bool is_peer_path(const ReachPath& p, const SourceAtom& atom, const std::vector<Index>& ci_zones) {
-  if (std::find(ci_zones.begin(), ci_zones.end(), atom.zone) == ci_zones.end()) return false;
-  return std::none_of(p.hops.begin(), p.hops.end(), [](const Hop& h) { return !h.firewall.empty(); });
+// A source in one of the CI's own zones whose path crosses no firewall: a peer.
+bool is_peer(const SourceAtom& atom, uint32_t firewalls, const std::vector<Index>& ci_zones) {
+  return firewalls == 0 && std::find(ci_zones.begin(), ci_zones.end(), atom.zone) != ci_zones.end();
 }
 
-// Reads the `peers` option of sources_reaching (default true).
-bool peers_wanted(lua_State* L, int arg) {
-  if (lua_isnoneornil(L, arg)) return true;
+uint32_t firewalls_of(const ReachPath& p) {
+  return static_cast<uint32_t>(std::count_if(p.hops.begin(), p.hops.end(), [](const Hop& h) { return !h.firewall.empty(); }));
+}
+
+// The options of sources_reaching and reaching_sources: {peers = false, sources = {label, ...}}.
+struct ReachOptions {
+  bool peers = true;
+  std::optional<std::vector<Index>> only;  // atoms named by `sources`, ascending
+};
+
+std::vector<Index> read_sources(lua_State* L, int list, const ReachabilityIndex& reach) {
+  luaL_checktype(L, list, LUA_TTABLE);
+  std::vector<Index> atoms;
+  const lua_Integer n = luaL_len(L, list);
+  for (lua_Integer i = 1; i <= n; ++i) {
+    lua_rawgeti(L, list, i);
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "option 'sources' must list source labels");
+    // A CI that rules name has one atom per interface, all with its label, made one after the
+    // other: find_atom gives the first.
+    const std::string label = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    for (Index atom = reach.find_atom(label); atom < reach.atoms().size() && reach.atoms()[atom].label == label; ++atom) {
+      atoms.push_back(atom);
+    }
+  }
+  std::sort(atoms.begin(), atoms.end());
+  atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
+  return atoms;
+}
+
+ReachOptions read_options(lua_State* L, int arg, const ReachabilityIndex& reach, bool sources_allowed) {
+  ReachOptions options;
+  if (lua_isnoneornil(L, arg)) return options;
   luaL_checktype(L, arg, LUA_TTABLE);
   lua_pushnil(L);
   while (lua_next(L, arg) != 0) {
     lua_pop(L, 1);
-    if (lua_type(L, -1) != LUA_TSTRING || std::string_view(lua_tostring(L, -1)) != "peers") {
-      luaL_error(L, "unknown option '%s'", lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
-    }
+    const bool known = lua_type(L, -1) == LUA_TSTRING &&
+                       (std::string_view(lua_tostring(L, -1)) == "peers" ||
+                        (sources_allowed && std::string_view(lua_tostring(L, -1)) == "sources"));
+    if (!known) luaL_error(L, "unknown option '%s'", lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
   }
   lua_getfield(L, arg, "peers");
-  const bool wanted = lua_isnil(L, -1) || lua_toboolean(L, -1);
+  options.peers = lua_isnil(L, -1) || lua_toboolean(L, -1);
   lua_pop(L, 1);
-  return wanted;
+  lua_getfield(L, arg, "sources");
+  if (!lua_isnil(L, -1)) options.only = read_sources(L, lua_gettop(L), reach);
+  lua_pop(L, 1);
+  return options;
+}
+
+std::optional<Service> optional_service(lua_State* L, int arg) {
+  if (lua_isnoneornil(L, arg)) return std::nullopt;
+  auto service = parse_service(luaL_checkstring(L, arg));
+  if (!service) luaL_argerror(L, arg, "expected a service such as \"tcp/22\"");
+  return service;
 }
 
 // {zone id = {source label, ...}}: each source once, in atom order; the internet aside.
@@ -172,31 +213,30 @@ void push_peer_sources(lua_State* L, const ReachabilityIndex& reach, std::vector
   }
 }
 
-// estate.sources_reaching(ci [, service [, {peers = false}]]) -> { path, ... } one per (source,
-// service). With peers = false, the paths from sources in the CI's own zones that cross no
-// firewall are left out, and a second result names those sources by zone, each once ({zone id =
-// {source label, ...}}; the internet aside): a zone's peers are many and alike, and routing them
-// and making tables for their paths would cost more than the rest of the answer.
+// estate.sources_reaching(ci [, service [, {peers = false, sources = {label, ...}}]]) -> { path,
+// ... } one per (source, service). With peers = false, the paths from sources in the CI's own
+// zones that cross no firewall are left out, and a second result names those sources by zone,
+// each once ({zone id = {source label, ...}}; the internet aside): a zone's peers are many and
+// alike, and routing them and making tables for their paths would cost more than the rest of the
+// answer. With `sources`, only the paths of those sources (the evidence for what
+// reaching_sources found).
 int sources_reaching(lua_State* L) {
   const Index ci = to_ci(L, 1);
   if (ci == kNoIndex) return luaL_argerror(L, 1, "expected a ci");
-  std::optional<Service> service;
-  if (!lua_isnoneornil(L, 2)) {
-    service = parse_service(luaL_checkstring(L, 2));
-    if (!service) return luaL_argerror(L, 2, "expected a service such as \"tcp/22\"");
-  }
-  const bool peers = peers_wanted(L, 3);
+  const std::optional<Service> service = optional_service(L, 2);
   const ReachabilityIndex& reach = reach_of(L);
-  if (peers) {
-    push_paths(L, reach, reach.sources_reaching(ci, service));
+  const ReachOptions options = read_options(L, 3, reach, true);
+  const std::vector<Index>* only = options.only ? &*options.only : nullptr;
+  if (options.peers) {
+    push_paths(L, reach, reach.sources_reaching(ci, service, nullptr, only));
     return 1;
   }
   std::vector<Index> peer_atoms;
-  std::vector<ReachPath> paths = reach.sources_reaching(ci, service, &peer_atoms);
+  std::vector<ReachPath> paths = reach.sources_reaching(ci, service, &peer_atoms, only);
   const std::vector<Index> ci_zones = context(L).graph->zones_of(ci);
   std::vector<ReachPath> others;
   for (ReachPath& p : paths) {
-    if (is_peer_path(p, reach.atoms()[p.source_atom], ci_zones)) {
+    if (is_peer(reach.atoms()[p.source_atom], firewalls_of(p), ci_zones)) {
       peer_atoms.push_back(p.source_atom);
     } else {
       others.push_back(std::move(p));
@@ -205,6 +245,64 @@ int sources_reaching(lua_State* L) {
   push_paths(L, reach, others);
   push_peer_sources(L, reach, std::move(peer_atoms));
   return 2;
+}
+
+// {source, source_kind, source_zone, source_size, service, firewall_count}: a path's source
+// fields without the path.
+void push_source_reach(lua_State* L, const ReachabilityIndex& reach, const SourceReach& s) {
+  const SourceAtom& atom = reach.atoms()[s.source_atom];
+  static constexpr const char* kKinds[] = {"internet", "subnet", "ci", "zone"};
+  lua_createtable(L, 0, 6);
+  set_string(L, "source", atom.label);
+  lua_pushstring(L, kKinds[static_cast<int>(atom.kind)]);
+  lua_setfield(L, -2, "source_kind");
+  if (atom.zone != kNoIndex) set_string(L, "source_zone", reach.estate().zones[atom.zone].id);
+  lua_pushinteger(L, static_cast<lua_Integer>(reach.source_size(s.source_atom)));
+  lua_setfield(L, -2, "source_size");
+  set_string(L, "service", to_string(s.service));
+  lua_pushinteger(L, s.firewalls);
+  lua_setfield(L, -2, "firewall_count");
+}
+
+// estate.reaching_sources(ci [, service [, {peers = false}]]) -> { entry, ... }: what
+// sources_reaching answers, one entry per path, without the hops (a fraction of the cost). A
+// policy judges the entries and asks sources_reaching{sources = ...} for the paths it reports.
+int reaching_sources(lua_State* L) {
+  const Index ci = to_ci(L, 1);
+  if (ci == kNoIndex) return luaL_argerror(L, 1, "expected a ci");
+  const std::optional<Service> service = optional_service(L, 2);
+  const ReachabilityIndex& reach = reach_of(L);
+  const ReachOptions options = read_options(L, 3, reach, false);
+  std::vector<Index> peer_atoms;
+  std::vector<SourceReach> found = reach.reaching_sources(ci, service, options.peers ? nullptr : &peer_atoms);
+  const std::vector<Index> ci_zones = options.peers ? std::vector<Index>{} : context(L).graph->zones_of(ci);
+  lua_createtable(L, static_cast<int>(found.size()), 0);
+  lua_Integer n = 0;
+  for (const SourceReach& s : found) {
+    if (!options.peers && is_peer(reach.atoms()[s.source_atom], s.firewalls, ci_zones)) {
+      peer_atoms.push_back(s.source_atom);
+      continue;
+    }
+    push_source_reach(L, reach, s);
+    lua_rawseti(L, -2, ++n);
+  }
+  if (options.peers) return 1;
+  push_peer_sources(L, reach, std::move(peer_atoms));
+  return 2;
+}
+
+// estate.reach_class(ci) -> integer or nil: CIs of one class get the same reaching_sources answer
+// (ReachabilityIndex::reach_class); nil for a CI that is a class of its own.
+int reach_class(lua_State* L) {
+  const Index ci = to_ci(L, 1);
+  if (ci == kNoIndex) return luaL_argerror(L, 1, "expected a ci");
+  const Index c = reach_of(L).reach_class(ci);
+  if (c == kNoIndex) {
+    lua_pushnil(L);
+  } else {
+    lua_pushinteger(L, static_cast<lua_Integer>(c) + 1);
+  }
+  return 1;
 }
 
 // estate.source_members(label) -> { ci view, ... }: the CIs whose traffic a source stands for.
@@ -230,6 +328,10 @@ void add_reach_functions(lua_State* L) {
   lua_setfield(L, -2, "exposed");
   lua_pushcfunction(L, sources_reaching);
   lua_setfield(L, -2, "sources_reaching");
+  lua_pushcfunction(L, reaching_sources);
+  lua_setfield(L, -2, "reaching_sources");
+  lua_pushcfunction(L, reach_class);
+  lua_setfield(L, -2, "reach_class");
   lua_pushcfunction(L, source_members);
   lua_setfield(L, -2, "source_members");
 }

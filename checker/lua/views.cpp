@@ -1,5 +1,7 @@
 #include "checker/lua/views.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <string_view>
 #include <unordered_map>
 
@@ -128,6 +130,27 @@ int related_method(lua_State* L) {
     lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
   }
   return 1;
+}
+
+// ci.relation_count: relations naming the CI, either way. Counted for every CI on first use and
+// kept in the registry (a policy asking for one CI is likely to ask for all of them), so a policy
+// need not walk every relation to learn which CIs have one.
+uint32_t relation_count(lua_State* L, const Estate& e, Index ci) {
+  static const char* const kKey = "topocheck.relation_counts";
+  if (lua_getfield(L, LUA_REGISTRYINDEX, kKey) != LUA_TUSERDATA) {
+    lua_pop(L, 1);
+    auto* counts = static_cast<uint32_t*>(lua_newuserdatauv(L, sizeof(uint32_t) * e.cis.size() + 1, 0));
+    std::fill(counts, counts + e.cis.size(), 0u);
+    for (const Relation& r : e.relations) {
+      ++counts[r.from];
+      if (r.to != r.from) ++counts[r.to];
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, kKey);
+  }
+  const uint32_t n = static_cast<const uint32_t*>(lua_touserdata(L, -1))[ci];
+  lua_pop(L, 1);
+  return n;
 }
 
 // cert:chain() -> { ca view, ... } from the issuer up to the root
@@ -297,6 +320,7 @@ struct ViewType<Ci> {
         FIELD("break_glass", lua_pushboolean(L, x.break_glass)),
         FIELD("where", lua_pushcfunction(L, where_method<Ci>)),
         FIELD("related", lua_pushcfunction(L, related_method)),
+        FIELD("relation_count", lua_pushinteger(L, relation_count(L, e, i))),
     };
     return map;
   }

@@ -119,16 +119,76 @@ function network.any_peer_source(peer_sources, test, known, never)
   return false
 end
 
--- Paths of the sources that reach `ci` (sources_reaching(ci, service)), leaving out those of the
--- same-zone peers unless `peer_matters(source fields)` holds for one of them: a zone's peers are
--- many and alike, and routing them costs more than the rest of the answer. The paths kept are
--- those sources_reaching(ci, service) gives, in its order, whenever a left-out peer path could
--- not matter to the caller. `known`, `never`: see any_peer_source.
-function network.paths_unless_peers_matter(ci, service, peer_matters, known, never)
-  local paths, peer_sources = estate.sources_reaching(ci, service, { peers = false })
-  if network.any_peer_source(peer_sources, peer_matters, known, never) then
-    return estate.sources_reaching(ci, service)
+-- Items of a list grouped by the reach class of their CI (`ci_of(item)`, estate.reach_class):
+-- classes in the order of their first item, items in list order; an item whose CI is a class of
+-- its own forms a group alone. CIs of one class get the same reaching_sources answer, so a policy
+-- asks once per group (see answers) and keeps one group's answers at a time.
+function network.by_reach_class(items, ci_of)
+  local groups, index = {}, {}
+  for _, item in ipairs(items) do
+    local class = estate.reach_class(ci_of(item))
+    local group = class and index[class]
+    if group == nil then
+      group = {}
+      groups[#groups + 1] = group
+      if class then index[class] = group end
+    end
+    group[#group + 1] = item
   end
+  return groups
+end
+
+-- A memo of estate.reaching_sources for the CIs of one reach class: answers(ci, service, opts)
+-- asks once per (service, peers option) and then gives the same (shared, not to be changed)
+-- answer to every CI of the class. Make one per group of by_reach_class.
+function network.answers()
+  local memo = {}
+  return function(ci, service, opts)
+    local key = tostring(service) .. (opts and opts.peers == false and " nopeers" or "")
+    local hit = memo[key]
+    if hit == nil then
+      hit = table.pack(estate.reaching_sources(ci, service, opts))
+      memo[key] = hit
+    end
+    return hit[1], hit[2]
+  end
+end
+
+-- The sources that reach `ci` on `service` as estate.reaching_sources gives them (one entry per
+-- path, without the hops), leaving out those of the same-zone peers unless `peer_matters(source
+-- fields)` holds for one of them: a zone's peers are many and alike. The entries kept are those
+-- reaching_sources(ci, service) gives, in its order, whenever a left-out peer could not matter to
+-- the caller. Each entry remembers the service it was asked for (`asked`), for paths_of.
+-- `known`, `never`: see any_peer_source; `ask` (optional): network.answers for `ci`'s reach class.
+function network.sources_unless_peers_matter(ci, service, peer_matters, known, never, ask)
+  ask = ask or estate.reaching_sources
+  local entries, peer_sources = ask(ci, service, { peers = false })
+  if network.any_peer_source(peer_sources, peer_matters, known, never) then
+    entries = ask(ci, service)
+  end
+  for _, e in ipairs(entries) do e.asked = service end
+  return entries
+end
+
+-- The paths (as sources_reaching gives them) of a list of reaching_sources entries into `ci`,
+-- in the order of the list: the evidence for the few entries a policy reports. An entry asked
+-- for one service (`asked`, see sources_unless_peers_matter) gets the path of that question.
+function network.paths_of(ci, entries)
+  local by_asked = {}
+  for _, e in ipairs(entries) do
+    local asked = e.asked or false
+    by_asked[asked] = by_asked[asked] or {}
+    table.insert(by_asked[asked], e.source)
+  end
+  local found = {}
+  for asked, labels in pairs(by_asked) do
+    for _, p in ipairs(estate.sources_reaching(ci, asked or nil, { sources = labels })) do
+      local key = tostring(asked) .. " " .. p.source .. " " .. p.service
+      if found[key] == nil then found[key] = p end
+    end
+  end
+  local paths = {}
+  for i, e in ipairs(entries) do paths[i] = found[tostring(e.asked or false) .. " " .. e.source .. " " .. e.service] end
   return paths
 end
 

@@ -167,7 +167,34 @@ TEST_CASE("PROD-TEST-SEPARATION passes on its compliant fixture, edge cases incl
 TEST_CASE("CLOSED-SERVERS reports a server of another service reaching a closed server", "[policy][segments]") {
   CHECK(finding_lines(check_fixture("fixtures/rules/CLOSED-SERVERS/fail-foreign-peer", {"CLOSED-SERVERS"})) ==
         Lines{"CLOSED-SERVERS db-srv-01: server of the closed service portal is reachable across a "
-              "firewall from report-01, outside the service"});
+              "firewall from 1 CI outside the service: report-01"});
+}
+
+TEST_CASE("CLOSED-SERVERS counts the foreign peers and names the first max_peers by id", "[policy][segments]") {
+  const topocheck::SettingOverrides two{{"CLOSED-SERVERS", {{"max_peers", int64_t{2}}}}};
+  const auto result = check_fixture("fixtures/rules/CLOSED-SERVERS/fail-many-peers", {"CLOSED-SERVERS"}, "2026-11-23", two);
+  CHECK(finding_lines(result) ==
+        Lines{"CLOSED-SERVERS db-srv-01: server of the closed service portal is reachable across a "
+              "firewall from 3 CIs outside the service: report-01, report-02 and 1 more"});
+}
+
+TEST_CASE("CLOSED-SERVERS keys a finding by its substance, not by the peers, and bounds its paths", "[policy][segments]") {
+  const auto many = check_fixture("fixtures/rules/CLOSED-SERVERS/fail-many-peers", {"CLOSED-SERVERS"});
+  REQUIRE(many.findings.size() == 1);
+  const auto& f = many.findings[0];
+  CHECK(f.paths.size() == 3);  // the path that showed each of the three peers
+  CHECK(f.more_paths == 0);
+  CHECK(f.paths[0].hops.front().node == "subnet:office-a");
+  const topocheck::SettingOverrides one_path{{"CLOSED-SERVERS", {{"max_paths", int64_t{1}}}}};
+  const auto capped = check_fixture("fixtures/rules/CLOSED-SERVERS/fail-many-peers", {"CLOSED-SERVERS"}, "2026-11-23", one_path);
+  REQUIRE(capped.findings.size() == 1);
+  CHECK(capped.findings[0].paths.size() == 1);
+  CHECK(capped.findings[0].more_paths == 2);
+  // Naming fewer peers does not change the finding's identity.
+  const topocheck::SettingOverrides one_name{{"CLOSED-SERVERS", {{"max_peers", int64_t{1}}}}};
+  const auto fewer_names = check_fixture("fixtures/rules/CLOSED-SERVERS/fail-many-peers", {"CLOSED-SERVERS"}, "2026-11-23", one_name);
+  REQUIRE(fewer_names.findings.size() == 1);
+  CHECK(fewer_names.findings[0].fingerprint == f.fingerprint);
 }
 
 TEST_CASE("CLOSED-SERVERS passes on its compliant fixture, edge cases included", "[policy][segments]") {

@@ -1,5 +1,6 @@
 // The policy sandbox: hostile policies are stopped with a clear policy error naming the policy,
 // while every other policy of the pack still produces its findings.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -47,12 +48,12 @@ struct Outcome {
   bool good_ran = false;
 };
 
-Outcome run_hostile(const std::string& check_body, SandboxLimits limits = {}) {
+Outcome run_hostile(const std::string& check_body, SandboxLimits limits = {}, const std::string& estate = kEstate) {
   Pack pack(check_body);
   PolicyPack loaded_pack;
   std::string error;
   REQUIRE(load_policy_pack(pack.dir.string(), loaded_pack, error));
-  const LoadResult loaded = load_estate_from_strings({{"estate.toml", kEstate}});
+  const LoadResult loaded = load_estate_from_strings({{"estate.toml", estate}});
   REQUIRE_FALSE(loaded.diagnostics.has_errors());
   const EstateGraph graph(loaded.estate);
   const ReachabilityIndex reach(graph);
@@ -78,7 +79,45 @@ SandboxLimits small_limits() {
   return l;
 }
 
+// An estate of `n` servers.
+std::string servers(int n) {
+  std::string toml = "[[zone]]\nid = \"app\"\nkind = \"internal\"\n";
+  for (int i = 1; i <= n; ++i) toml += "[[ci]]\nid = \"srv-" + std::to_string(i) + "\"\nclass = \"server\"\n";
+  return toml;
+}
+
+// Limits below what 20 000 CIs earn (1 KiB memory, 10 000 instructions per CI): 8 MiB, 1 000.
+SandboxLimits floor_limits() {
+  SandboxLimits l = small_limits();
+  l.memory_bytes = size_t{8} << 20;
+  l.instructions = 1'000;
+  return l;
+}
+
 }  // namespace
+
+TEST_CASE("on a large estate a policy gets memory and instructions per CI beyond the configured floor", "[sandbox]") {
+  // 12 MiB at its peak (string.rep builds the string in a buffer, then copies it).
+  const auto out = run_hostile("local s = string.rep('x', 6 << 20) report(nil, 'allocated ' .. #s)", floor_limits(),
+                               servers(20'000));
+  CHECK(out.error.empty());
+  CHECK(std::count_if(out.result.findings.begin(), out.result.findings.end(),
+                      [](const Finding& f) { return f.message == "allocated 6291456"; }) == 1);
+  CHECK(out.good_ran);
+}
+
+TEST_CASE("the per-CI limits of a large estate still stop a hostile policy", "[sandbox]") {
+  const auto loop = run_hostile("while true do end", floor_limits(), servers(20'000));
+  CHECK_THAT(loop.error, Catch::Contains("instruction budget of 200000000"));
+  const auto bomb = run_hostile("local t = {} local i = 0 while true do i = i + 1 t[i] = {i, i, i} end", floor_limits(),
+                                servers(20'000));
+  CHECK_THAT(bomb.error, Catch::Contains("memory cap of 19 MiB"));
+  CHECK(bomb.good_ran);
+  SandboxLimits roomy = floor_limits();
+  roomy.instructions = 2'000'000'000;
+  const auto flood = run_hostile("while true do report(nil, 'again') end", roomy, servers(20'000));
+  CHECK_THAT(flood.error, Catch::Contains("more than 200000 findings"));
+}
 
 TEST_CASE("a policy that loops forever is stopped by its instruction budget", "[sandbox]") {
   const auto out = run_hostile("while true do end", small_limits());
