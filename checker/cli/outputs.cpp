@@ -7,6 +7,8 @@
 #include <iostream>
 #include <set>
 
+#include "checker/cli/support.h"
+
 namespace topocheck::cli {
 namespace {
 
@@ -37,24 +39,8 @@ std::optional<std::string> format_prefix(const std::string& value) {
 // reader never sees half a report and a report of gigabytes is never held in memory.
 bool write_report_file(const ReportWriter& writer, const Report& report, const std::string& path,
                        std::string& error) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (out) writer.write(report, out, WriteOptions{});
-    if (!out || !out.flush()) {
-      error = "cannot write " + tmp;
-      std::remove(tmp.c_str());
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    error = "cannot write " + path + ": " + ec.message();
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
+  return write_file_atomically(
+      path, [&](std::ostream& out) { writer.write(report, out, WriteOptions{}); }, error);
 }
 
 }  // namespace

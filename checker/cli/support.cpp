@@ -106,10 +106,16 @@ bool parse_overrides(const ParsedArgs& args, SettingOverrides& out, std::string&
 // Writes to a temporary file beside `path` and renames it, so a failed run never leaves a
 // half-written report where the last good one was.
 bool write_file_atomically(const std::string& path, const std::string& content, std::string& error) {
+  return write_file_atomically(path, [&content](std::ostream& out) { out << content; }, error);
+}
+
+bool write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write,
+                           std::string& error) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out || !(out << content) || !out.flush()) {
+    if (out) write(out);
+    if (!out || !out.flush()) {
       error = "cannot write " + tmp;
       std::remove(tmp.c_str());
       return false;

@@ -2,6 +2,8 @@
 // the policy pack with their errors printed, settings overrides, atomic report files.
 #pragma once
 
+#include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +32,9 @@ SettingValue parse_setting_value(const std::string& text);
 bool parse_overrides(const ParsedArgs& args, SettingOverrides& out, std::string& error);
 // Writes beside `path` and renames, so a failed run never leaves a half-written report.
 bool write_file_atomically(const std::string& path, const std::string& content, std::string& error);
+// The same, for content written straight into the file (a report of gigabytes is never held).
+bool write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write,
+                           std::string& error);
 // The pack named by --policies, or the bundled one; prints the error and returns false.
 bool load_pack(const ParsedArgs& args, PolicyPack& pack);
 void print_policy_errors(const std::vector<PolicyError>& errors);
