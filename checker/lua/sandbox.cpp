@@ -1,8 +1,11 @@
 #include "checker/lua/sandbox.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include <fmt/format.h>
 #include <lua.hpp>
@@ -16,9 +19,69 @@ constexpr int kHookInterval = 1000;
 // Head room granted once the memory cap is hit, so the error and traceback can still be built.
 constexpr size_t kMemorySlack = size_t{4} << 20;
 
+// Small blocks (most of a policy's strings, tables and closures) come from size classes of 16
+// bytes up to 256, carved from 64 KiB slabs and recycled through one free list per class:
+// glibc's malloc and free were a quarter of a path-heavy policy's time. The slabs go with the
+// sandbox. Memory accounting is unchanged: `used` counts the sizes Lua asks for.
+class SmallBlocks {
+ public:
+#if defined(__SANITIZE_ADDRESS__)
+  static constexpr size_t kMax = 0;  // under ASan every block is malloc's, so ASan sees each one
+#else
+  static constexpr size_t kMax = 256;
+#endif
+
+  static bool small(size_t n) { return n != 0 && n <= kMax; }
+  static bool same_class(size_t a, size_t b) { return index(a) == index(b); }
+
+  void* take(size_t n) {
+    const size_t c = index(n);
+    if (void* p = free_[c]) {
+      free_[c] = *static_cast<void**>(p);
+      return p;
+    }
+    const size_t size = (c + 1) * kStep;
+    if (left_ < size) {
+      std::byte* slab = static_cast<std::byte*>(std::malloc(kSlab));
+      if (slab == nullptr) return nullptr;
+      slabs_.push_back(slab);
+      next_ = slab;
+      left_ = kSlab;
+    }
+    void* p = next_;
+    next_ += size;
+    left_ -= size;
+    return p;
+  }
+
+  void give(void* p, size_t n) {
+    const size_t c = index(n);
+    *static_cast<void**>(p) = free_[c];
+    free_[c] = p;
+  }
+
+  SmallBlocks() = default;
+  SmallBlocks(const SmallBlocks&) = delete;
+  SmallBlocks& operator=(const SmallBlocks&) = delete;
+  ~SmallBlocks() {
+    for (std::byte* slab : slabs_) std::free(slab);
+  }
+
+ private:
+  static constexpr size_t kStep = 16;  // also the alignment Lua's objects need at most
+  static constexpr size_t kSlab = size_t{64} << 10;
+  static size_t index(size_t n) { return n == 0 ? 0 : (n - 1) / kStep; }
+
+  std::array<void*, kMax / kStep + 1> free_{};
+  std::vector<std::byte*> slabs_;
+  std::byte* next_ = nullptr;
+  size_t left_ = 0;
+};
+
 }  // namespace
 
 struct Sandbox::State {
+  SmallBlocks blocks;
   size_t used = 0;
   size_t cap = 0;
   uint64_t instructions = 0;
@@ -37,11 +100,36 @@ Sandbox::State* state_of(lua_State* L) {
   return static_cast<Sandbox::State*>(ud);
 }
 
+// Frees a block of `size` bytes (the size Lua gives back is the size it asked for).
+void release(Sandbox::State* s, void* ptr, size_t size) {
+  if (SmallBlocks::small(size)) {
+    s->blocks.give(ptr, size);
+  } else {
+    std::free(ptr);
+  }
+}
+
+// Moves a block to a new size: small blocks through the size classes, large ones by realloc.
+void* resize(Sandbox::State* s, void* ptr, size_t old, size_t nsize) {
+  if (ptr != nullptr && SmallBlocks::small(old) && SmallBlocks::small(nsize) &&
+      SmallBlocks::same_class(old, nsize)) {
+    return ptr;
+  }
+  if (ptr != nullptr && !SmallBlocks::small(old) && !SmallBlocks::small(nsize)) {
+    return std::realloc(ptr, nsize);
+  }
+  void* p = SmallBlocks::small(nsize) ? s->blocks.take(nsize) : std::malloc(nsize);
+  if (p == nullptr || ptr == nullptr) return p;
+  std::memcpy(p, ptr, std::min(old, nsize));
+  release(s, ptr, old);
+  return p;
+}
+
 void* capped_alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
   auto* s = static_cast<Sandbox::State*>(ud);
   const size_t old = ptr ? osize : 0;  // for a new block, osize encodes the object type
   if (nsize == 0) {
-    std::free(ptr);
+    if (ptr != nullptr) release(s, ptr, old);
     s->used -= old;
     return nullptr;
   }
@@ -52,7 +140,7 @@ void* capped_alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
     }
     return nullptr;
   }
-  void* p = std::realloc(ptr, nsize);
+  void* p = resize(s, ptr, old, nsize);
   if (p != nullptr) s->used = s->used - old + nsize;
   return p;
 }
