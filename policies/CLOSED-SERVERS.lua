@@ -204,6 +204,7 @@ return {
   id = "CLOSED-SERVERS",
   title = "The servers of a closed service communicate only among themselves",
   severity = "medium",
+  cost = "high",  -- routes many sources per CI: started first on a large estate
   clause = "004_d83fd7519f0bbbd8.txt §3.3",
   rationale = [[
 "Die Server des Gesamtsystems können nur untereinander kommunizieren." (§3.3)]],

@@ -62,6 +62,7 @@ return {
   id = "HTTPS-ONLY",
   title = "User interfaces are reachable only over encrypted transport",
   severity = "high",
+  cost = "high",  -- routes many sources per CI: started first on a large estate
   clause = "001_7ec376e99bc09a3c.txt §B.3",
   rationale = [[
 "Die Oberfläche ist passwortgeschützt und nur über eine verschlüsselte Verbindung (https) zu

@@ -166,6 +166,7 @@ return {
   id = "PAM-ONLY",
   title = "Administration only through the customer's PAM system",
   severity = "high",
+  cost = "high",  -- routes many sources per CI: started first on a large estate
   clause = "003_43a5403071fef7fe.txt §8.4.4, §8.4.2",
   rationale = [[
 The contractor must use a PAM system provided by the customer "um jegliche administrative

@@ -111,6 +111,7 @@ return {
   id = "PROD-TEST-SEPARATION",
   title = "Production and test are separated",
   severity = "high",
+  cost = "high",  -- routes many sources per CI: started first on a large estate
   clause = "001_7ec376e99bc09a3c.txt §B.4",
   rationale = [[
 "Es gibt eine physische Trennung zwischen der Produktiv- und der Testumgebung mit dedizierten

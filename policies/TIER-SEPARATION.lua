@@ -162,6 +162,7 @@ return {
   id = "TIER-SEPARATION",
   title = "Application and database are separated; a database accepts only its application tier",
   severity = "high",
+  cost = "high",  -- routes many sources per CI: started first on a large estate
   clause = "001_7ec376e99bc09a3c.txt §B.3",
   rationale = [[
 "Die Trennung zwischen Applikationsserver und Datenbankserver stellt sicher, dass der

@@ -44,6 +44,9 @@ struct PolicyMeta {
   std::string remediation;
   std::string file;
   std::map<std::string, SettingValue> settings;  // defaults, after overrides
+  // `cost = "high"`: a scheduling hint. On a large estate such policies start first, so that the
+  // longest ones do not start last on a busy core; results keep pack order either way.
+  bool costly = false;
 };
 
 // Reads every *.lua file directly in `dir` (not lib/). Returns false and fills `error` when the
