@@ -10,6 +10,8 @@
 
 using namespace topocheck;
 using topocheck::testing::load_fixture;
+using topocheck::testing::options_as_of;
+using topocheck::testing::run_pack_over;
 using topocheck::testing::TempDir;
 using Lines = std::vector<std::string>;
 
@@ -21,15 +23,7 @@ Lines probe(const std::string& fixture, const std::string& check_body) {
   TempDir dir("reach-api");
   dir.write("PROBE.lua", "return { id = 'PROBE', title = 't', severity = 'low', clause = 'c', rationale = 'r',\n"
                          "  remediation = 'm', check = function(estate, settings)\n" + check_body + "\nend }\n");
-  PolicyPack pack;
-  std::string error;
-  REQUIRE(load_policy_pack(dir.root.string(), pack, error));
-  const LoadResult loaded = load_fixture(fixture);
-  const EstateGraph graph(loaded.estate);
-  const ReachabilityIndex reach(graph);
-  RunOptions options;
-  options.as_of = *parse_date("2026-11-23");
-  const CheckResult result = run_policies(pack, loaded.estate, graph, &reach, options);
+  const CheckResult result = run_pack_over(dir.root.string(), load_fixture(fixture), options_as_of());
   Lines lines;
   for (const PolicyError& e : result.errors) lines.push_back("error: " + e.message);
   for (const Finding& f : result.findings) lines.push_back(f.message);

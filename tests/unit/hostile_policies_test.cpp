@@ -75,19 +75,11 @@ SandboxLimits test_limits() {
 }
 
 Run run_pack(const PackDir& pack, SandboxLimits limits = test_limits()) {
-  PolicyPack loaded_pack;
-  std::string error;
-  REQUIRE(load_policy_pack(pack.dir.string(), loaded_pack, error));
-  const LoadResult loaded = load_estate_from_strings({{"estate.toml", kEstate}});
-  REQUIRE_FALSE(loaded.diagnostics.has_errors());
-  const EstateGraph graph(loaded.estate);
-  const ReachabilityIndex reach(graph);
-  RunOptions options;
-  options.as_of = *parse_date("2026-11-23");
+  RunOptions options = testing::options_as_of();
   options.limits = limits;
   Run run;
   const auto start = std::chrono::steady_clock::now();
-  run.result = run_policies(loaded_pack, loaded.estate, graph, &reach, options);
+  run.result = testing::run_pack_over_toml(pack.dir.string(), kEstate, options);
   run.took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   return run;

@@ -22,18 +22,10 @@ namespace {
 // check_toml with setting overrides.
 CheckResult check_toml_with(const std::string& toml, const std::string& policy,
                             const std::string& as_of, const SettingOverrides& settings) {
-  const topocheck::LoadResult loaded = topocheck::load_estate_from_strings({{"inline.toml", toml}});
-  REQUIRE_FALSE(loaded.diagnostics.has_errors());
-  topocheck::PolicyPack pack;
-  std::string error;
-  REQUIRE(topocheck::load_policy_pack("policies", pack, error));
-  topocheck::RunOptions options;
-  options.as_of = *topocheck::parse_date(as_of);
+  topocheck::RunOptions options = topocheck::testing::options_as_of(as_of);
   options.only = {policy};
   options.settings = settings;
-  const topocheck::EstateGraph graph(loaded.estate);
-  const topocheck::ReachabilityIndex reach(graph);
-  CheckResult result = topocheck::run_policies(pack, loaded.estate, graph, &reach, options);
+  CheckResult result = topocheck::testing::run_pack_over_toml("policies", toml, options);
   for (const auto& e : result.errors) FAIL_CHECK(e.message);
   return result;
 }

@@ -37,10 +37,7 @@ TEST_CASE("the annotated example policy runs and reports", "[policy-pack]") {
   fs::create_directories(dir / "lib");
   fs::copy_file("policies/example.lua", dir / "EXAMPLE-OWNER.lua", fs::copy_options::overwrite_existing);
   fs::copy_file("policies/lib/common.lua", dir / "lib/common.lua", fs::copy_options::overwrite_existing);
-  PolicyPack pack;
-  std::string error;
-  REQUIRE(load_policy_pack(dir.string(), pack, error));
-  const LoadResult loaded = load_estate_from_strings({{"e.toml", R"(
+  const CheckResult result = testing::run_pack_over_toml(dir.string(), R"(
 [[ci]]
 id = "srv-1"
 class = "server"
@@ -48,13 +45,7 @@ class = "server"
 id = "srv-2"
 class = "server"
 owner = "ops"
-)"}});
-  REQUIRE_FALSE(loaded.diagnostics.has_errors());
-  const EstateGraph graph(loaded.estate);
-  const ReachabilityIndex reach(graph);
-  RunOptions options;
-  options.as_of = *parse_date("2026-11-23");
-  const CheckResult result = run_policies(pack, loaded.estate, graph, &reach, options);
+)", testing::options_as_of());
   fs::remove_all(dir);
   CHECK(result.errors.empty());
   CHECK(testing::finding_lines(result) == std::vector<std::string>{"EXAMPLE-OWNER srv-1: names no owner"});
@@ -91,16 +82,12 @@ TEST_CASE("cost declares the policies that start first; a wrong value is a polic
   // in the same order, as with one thread.
   std::string text;
   for (int i = 0; i < 10000; ++i) text += "[[ci]]\nid = \"srv-" + std::to_string(i) + "\"\nclass = \"server\"\n";
-  const LoadResult loaded = load_estate_from_strings({{"e.toml", text}});
-  REQUIRE_FALSE(loaded.diagnostics.has_errors());
-  const EstateGraph graph(loaded.estate);
-  const ReachabilityIndex reach(graph);
   RunOptions parallel;
   parallel.threads = 2;
   RunOptions serial;
   serial.threads = 1;
-  const CheckResult a = run_policies(pack, loaded.estate, graph, &reach, parallel);
-  const CheckResult b = run_policies(pack, loaded.estate, graph, &reach, serial);
+  const CheckResult a = testing::run_pack_over_toml(dir.string(), text, parallel);
+  const CheckResult b = testing::run_pack_over_toml(dir.string(), text, serial);
   fs::remove_all(dir);
   CHECK(a.findings.size() == 30000);
   CHECK(testing::finding_lines(a) == testing::finding_lines(b));

@@ -10,6 +10,7 @@
 #include "checker/graph/graph.h"
 #include "checker/graph/reach.h"
 #include "checker/load/toml_loader.h"
+#include "tests/unit/support.h"
 
 namespace fs = std::filesystem;
 using namespace topocheck;
@@ -50,18 +51,10 @@ struct Outcome {
 
 Outcome run_hostile(const std::string& check_body, SandboxLimits limits = {}, const std::string& estate = kEstate) {
   Pack pack(check_body);
-  PolicyPack loaded_pack;
-  std::string error;
-  REQUIRE(load_policy_pack(pack.dir.string(), loaded_pack, error));
-  const LoadResult loaded = load_estate_from_strings({{"estate.toml", estate}});
-  REQUIRE_FALSE(loaded.diagnostics.has_errors());
-  const EstateGraph graph(loaded.estate);
-  const ReachabilityIndex reach(graph);
-  RunOptions options;
-  options.as_of = *parse_date("2026-11-23");
+  RunOptions options = testing::options_as_of();
   options.limits = limits;
   Outcome out;
-  out.result = run_policies(loaded_pack, loaded.estate, graph, &reach, options);
+  out.result = testing::run_pack_over_toml(pack.dir.string(), estate, options);
   for (const PolicyError& e : out.result.errors) {
     if (e.policy == "HOSTILE") out.error = e.message;
   }

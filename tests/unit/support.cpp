@@ -17,16 +17,10 @@ namespace {
 
 CheckResult run_over(const LoadResult& loaded, const std::vector<std::string>& policies,
                      const std::string& as_of, const SettingOverrides& settings) {
-  PolicyPack pack;
-  std::string error;
-  REQUIRE(load_policy_pack("policies", pack, error));
-  RunOptions options;
-  options.as_of = *parse_date(as_of);
+  RunOptions options = options_as_of(as_of);
   options.only = policies;
   options.settings = settings;
-  const EstateGraph graph(loaded.estate);
-  const ReachabilityIndex reach(graph);
-  return run_policies(pack, loaded.estate, graph, &reach, options);
+  return run_pack_over("policies", loaded, options);
 }
 
 void require_clean(const LoadResult& loaded) {
@@ -59,6 +53,28 @@ CheckResult check_toml(const std::string& toml, const std::vector<std::string>& 
   CheckResult result = run_over(loaded, policies, as_of, {});
   for (const PolicyError& e : result.errors) FAIL_CHECK(e.message << "\n" << e.traceback);
   return result;
+}
+
+RunOptions options_as_of(const std::string& as_of) {
+  RunOptions options;
+  options.as_of = *parse_date(as_of);
+  return options;
+}
+
+CheckResult run_pack_over(const std::string& pack_dir, const LoadResult& loaded, const RunOptions& options) {
+  PolicyPack pack;
+  std::string error;
+  REQUIRE(load_policy_pack(pack_dir, pack, error));
+  const EstateGraph graph(loaded.estate);
+  const ReachabilityIndex reach(graph);
+  return run_policies(pack, loaded.estate, graph, &reach, options);
+}
+
+CheckResult run_pack_over_toml(const std::string& pack_dir, const std::string& toml,
+                               const RunOptions& options) {
+  const LoadResult loaded = load_estate_from_strings({{"inline.toml", toml}});
+  require_clean(loaded);
+  return run_pack_over(pack_dir, loaded, options);
 }
 
 std::vector<std::string> finding_lines(const CheckResult& result) {

@@ -25,6 +25,16 @@ CheckResult check_fixture(const std::string& path, const std::vector<std::string
 CheckResult check_toml(const std::string& toml, const std::vector<std::string>& policies,
                        const std::string& as_of = "2026-11-23");
 
+// Options for a run as of `as_of`.
+RunOptions options_as_of(const std::string& as_of = "2026-11-23");
+
+// Runs the policy pack in `pack_dir` over a loaded estate. Policy errors are the caller's to
+// check (hostile policies are meant to fail).
+CheckResult run_pack_over(const std::string& pack_dir, const LoadResult& loaded, const RunOptions& options);
+// The same over an in-memory TOML estate, which must load without errors.
+CheckResult run_pack_over_toml(const std::string& pack_dir, const std::string& toml,
+                               const RunOptions& options);
+
 // "RULE ci: message" per finding, in report order: compact exact expectations.
 std::vector<std::string> finding_lines(const CheckResult& result);
 // "RULE ci" per finding.
