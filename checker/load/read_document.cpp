@@ -56,7 +56,9 @@ void read_table_array(LoadContext& ctx, const TableReader& reader, const doc::No
     return;
   }
   reader.reserve(ctx.estate, array->size());
-  if (IdMap* ids = id_map(ctx.estate, reader.table)) {
+  // A shard registers no ids (join_shard does, into maps the loader sized for every file).
+  IdMap* ids = ctx.shard ? nullptr : id_map(ctx.estate, reader.table);
+  if (ids != nullptr) {
     const size_t wanted = ids->size() + array->size();  // geometric, like reserve_more
     if (wanted > ids->bucket_count()) ids->reserve(std::max(wanted, ids->size() * 2));
   }
