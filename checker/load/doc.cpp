@@ -82,7 +82,6 @@ void* Arena::allocate(size_t size, size_t align) {
     large_.push_back(std::make_unique_for_overwrite<std::byte[]>(size + align));
     std::byte* at = large_.back().get();
     at += (align - reinterpret_cast<uintptr_t>(at) % align) % align;
-    bytes_ += size;
     return at;
   }
   if (left_ < size + pad) {
@@ -94,7 +93,6 @@ void* Arena::allocate(size_t size, size_t align) {
   std::byte* at = next_ + pad;
   next_ = at + size;
   left_ -= size + pad;
-  bytes_ += size + pad;
   return at;
 }
 

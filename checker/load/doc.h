@@ -116,7 +116,6 @@ class Node {
 
   bool is_string() const { return type_ == Type::string; }
   bool is_table() const { return type_ == Type::table; }
-  bool is_array() const { return type_ == Type::array; }
   bool is_array_of_tables() const;  // a non-empty array whose elements are all tables
 
   // The value; only valid for the matching type (checked by the caller with type()/is_*()).
@@ -184,7 +183,6 @@ class Arena {
     std::char_traits<char>::copy(at, s.data(), s.size());
     return {at, s.size()};
   }
-  size_t bytes() const { return bytes_; }
 
  private:
   void* allocate(size_t size, size_t align);
@@ -193,7 +191,6 @@ class Arena {
   std::vector<std::unique_ptr<std::byte[]>> large_;  // single allocations larger than a block
   std::byte* next_ = nullptr;
   size_t left_ = 0;
-  size_t bytes_ = 0;
 };
 
 struct Document {
