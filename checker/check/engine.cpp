@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -26,7 +27,16 @@ struct PolicyOutcome {
   std::vector<std::string> checked;
   std::optional<PolicyError> error;
   double seconds = 0;
+  double cpu_seconds = 0;
 };
+
+// CPU time of the calling thread, in seconds: a policy runs on one thread, so this is its own
+// cost whatever else the machine does.
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
 
 PolicyError error_of(const PolicySource& src, const std::string& id, const SandboxError& e) {
   return {id.empty() ? src.path : id, src.path, e.message, e.traceback};
@@ -274,8 +284,10 @@ std::vector<PolicyOutcome> run_all(const PolicyPack& pack, const Estate& estate,
     for (size_t k = next++; k < total; k = next++) {
       const size_t i = order.empty() ? k : order[k];
       const auto start = std::chrono::steady_clock::now();
+      const double cpu_start = thread_cpu_seconds();
       outcomes[i] = run_one(pack.policies[i], pack, estate, graph, reach, options, run_check);
       outcomes[i].seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      outcomes[i].cpu_seconds = thread_cpu_seconds() - cpu_start;
       if (options.on_policy_done) {
         const std::lock_guard<std::mutex> lock(progress);
         const std::string& name = outcomes[i].has_meta ? outcomes[i].meta.id : pack.policies[i].path;
@@ -310,6 +322,7 @@ CheckResult run_pack(const PolicyPack& pack, const Estate& estate, const EstateG
       if (run_check) {
         result.checked[out.meta.id] = std::move(out.checked);
         result.seconds[out.meta.id] = out.seconds;
+        result.cpu_seconds[out.meta.id] = out.cpu_seconds;
       }
     }
     for (auto& f : out.findings) result.findings.push_back(std::move(f));
