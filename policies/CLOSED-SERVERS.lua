@@ -10,8 +10,9 @@
 -- CI that runs_on/hosted_on it) is a documented interface of the service and belongs too.
 -- Traffic inside one zone passes no firewall and is not judged here (SEGMENT-GW and the zone
 -- design cover it). One finding per server: how many foreign peers, the first `max_peers` of
--- them by id, and the first path that showed each peer (at most `max_paths`); its key does not
--- name the peers, so it stays the same while they come and go.
+-- them by id, and one path from each source that showed a peer (at most `max_paths`; more_paths
+-- counts the other sources); its key does not name the peers, so it stays the same while they
+-- come and go.
 local common = import("common")
 local network = import("network")
 
@@ -54,7 +55,8 @@ end
 -- (`count[service]`, `total`) and kept sorted (`sorted`, for naming the first few); those with
 -- several (`multi`, {id, service} in member order) may stand behind other sources too and are
 -- added one by one.
-local function source_systems(source, shared)
+-- Registers each CI in ctx.owner (its source's label; true when behind several) or ctx.multi.
+local function source_systems(source, shared, ctx)
   local members = network.members(source)
   local info = { any = #members > 0, count = {}, total = 0, sorted = {}, service = {}, multi = {} }
   for _, m in ipairs(members) do
@@ -62,7 +64,10 @@ local function source_systems(source, shared)
       local id, service = m.id, m.service or false
       if #m.interfaces > 1 then
         info.multi[#info.multi + 1] = { id = id, service = service }
+        ctx.multi[id] = true
       else
+        local owner = ctx.owner[id]
+        ctx.owner[id] = (owner == nil or owner == source.source) and source.source or true
         info.total = info.total + 1
         info.count[service] = (info.count[service] or 0) + 1
         info.sorted[#info.sorted + 1] = id
@@ -74,25 +79,22 @@ local function source_systems(source, shared)
   return info
 end
 
--- The foreign peers of one server: how many, the entries (reaching_sources) that showed them,
--- one per peer in the order found (evidence), and what names them. A peer is a CI the source
--- stands for, of another service, not the server and not declared (see dependants); the
--- internet; or a source that stands for no known CI (by its label).
+-- The foreign peers that a reach class's sources show a server of `service`: how many
+-- (`count`), the sources that showed one (`showing`, the first `max_paths` kept in `bad` as
+-- evidence), what names them, and `sources`, the labels whose one-interface CIs are counted. A
+-- peer is a CI the source stands for, of another service, not the server (`ci`, nil when no
+-- multi-interface CI is the server) and not declared (see dependants); the internet; or a source
+-- that stands for no known CI (by its label).
 local function new_peers()
-  return { count = 0, bad = {}, seen = {}, named = {}, sources = {} }
-end
-
-local function add_evidence(found, entry, n, max_paths)
-  for _ = 1, math.min(n, max_paths - #found.bad) do found.bad[#found.bad + 1] = entry end
+  return { count = 0, showing = 0, bad = {}, seen = {}, named = {}, sources = {} }
 end
 
 -- A peer that is not among a source's one-interface CIs: counted and named one by one.
-local function add_single_peer(found, id, entry, max_paths)
+local function add_single_peer(found, id)
   if found.seen[id] then return end
   found.seen[id] = true
   found.count = found.count + 1
   found.named[#found.named + 1] = id
-  add_evidence(found, entry, 1, max_paths)
 end
 
 -- Declared CIs among a source's one-interface CIs of another service than `service`.
@@ -105,19 +107,19 @@ local function declared_in(info, service, declared)
   return n
 end
 
--- Adds the foreign peers behind one source that reaches `ci` of `service` across a firewall.
--- sources_reaching's paths are direct (no proxies): the peers are what the source stands for.
-local function add_foreign_peers(found, entry, ci, service, ctx)
-  if entry.source_kind == "internet" then return add_single_peer(found, "the internet", entry, ctx.max_paths) end
-  local info = ctx.systems(entry)
-  if not info.any then return add_single_peer(found, entry.source, entry, ctx.max_paths) end
-  local ones = info.total - (info.count[service] or 0) - declared_in(info, service, ctx.declared)
+-- Adds the foreign peers behind one source that reaches a server of `service` across a
+-- firewall (`info`: its source_systems, false for the internet). sources_reaching's paths are
+-- direct (no proxies): the peers are what the source stands for.
+local function add_foreign_peers(found, entry, info, ci, service, declared)
+  if not info then return add_single_peer(found, "the internet") end
+  if not info.any then return add_single_peer(found, entry.source) end
+  local ones = info.total - (info.count[service] or 0)
+  if next(declared) ~= nil then ones = ones - declared_in(info, service, declared) end
   found.count = found.count + ones
-  add_evidence(found, entry, ones, ctx.max_paths)
   if ones > 0 then found.sources[#found.sources + 1] = entry.source end
   for _, m in ipairs(info.multi) do
-    if m.service ~= service and m.id ~= ci.id and not ctx.declared[m.id] then
-      add_single_peer(found, m.id, entry, ctx.max_paths)
+    if m.service ~= service and (ci == nil or m.id ~= ci.id) and not declared[m.id] then
+      add_single_peer(found, m.id)
     end
   end
 end
@@ -149,14 +151,14 @@ local function first_foreign(ctx, service, sources, n)
 end
 
 -- The first `max_peers` foreign peers in sorted order.
-local function first_names(found, service, ctx)
+local function first_names(found, service, declared, ctx)
   local want = ctx.max_peers
-  local declared = 0
-  for _ in pairs(ctx.declared) do declared = declared + 1 end
+  local n_declared = 0
+  for _ in pairs(declared) do n_declared = n_declared + 1 end
   local names = {}
-  for _, id in ipairs(first_foreign(ctx, service, found.sources, want + declared).ids) do
+  for _, id in ipairs(first_foreign(ctx, service, found.sources, want + n_declared).ids) do
     if #names == want then break end
-    if not ctx.declared[id] then names[#names + 1] = id end
+    if not declared[id] then names[#names + 1] = id end
   end
   -- The peers counted one by one (few) join the sorted list.
   if #found.named > 0 then
@@ -174,29 +176,79 @@ local function describe_peers(count, names)
   return text
 end
 
--- Findings for one server `ci` of `service`: the foreign peers that reach it across a firewall,
--- counted once each, with the first path that showed each one as evidence (at most max_paths).
--- `ask`: network.answers for the server's reach class.
-local function check_server(ci, service, settings, ctx, ask)
+-- What the sources of a reach class (`sources`: {entry, info}, a reaching_sources entry across a
+-- firewall and its source_systems, one per source) say about a server of `service` with the `declared` dependants: false when they
+-- show no foreign peer, else the finding's message, its evidence entries (`bad`, the first
+-- `max_paths` sources that showed a peer) and how many more sources did (`more`). `ci`: see
+-- new_peers.
+local function verdict(sources, ci, service, declared, ctx)
   local found = new_peers()
-  local sources_done = {}
-  ctx.declared = settings.declared_dependencies and dependants(ci) or {}
-  -- Same-zone peers cross no firewall: they are not judged here. A source names the same peers
-  -- on every path: once is enough.
-  for _, entry in ipairs(ask(ci, nil, { peers = false })) do
-    if entry.firewall_count > 0 and not sources_done[entry.source] then
-      sources_done[entry.source] = true
-      add_foreign_peers(found, entry, ci, service, ctx)
+  for _, source in ipairs(sources) do
+    local before = found.count
+    add_foreign_peers(found, source.entry, source.info, ci, service, declared)
+    if found.count > before then
+      found.showing = found.showing + 1
+      if #found.bad < ctx.max_paths then found.bad[#found.bad + 1] = source.entry end
     end
   end
-  if found.count > 0 then
-    local names = first_names(found, service, ctx)
-    report(ci, string.format("server of the closed service %s is reachable across a firewall from %s",
-                             service, describe_peers(found.count, names)), {
-      key = "foreign-peers",
-      paths = network.paths_of(ci, found.bad),
-      more_paths = found.count - #found.bad,
-    })
+  if found.count == 0 then return false end
+  local names = first_names(found, service, declared, ctx)
+  return {
+    message = string.format("server of the closed service %s is reachable across a firewall from %s",
+                            service, describe_peers(found.count, names)),
+    bad = found.bad,
+    more = found.showing - #found.bad,
+  }
+end
+
+-- Could the server `ci` of `service`, with its `declared` dependants, get another verdict than
+-- any server of its service in the reach class whose sources are `in_class` (labels)? Only
+-- when a declared CI is a one-interface CI of another service behind one of those sources, or
+-- the server or a declared CI is a multi-interface CI behind any source (ctx.owner, ctx.multi:
+-- filled by ctx.systems for every source of the class).
+local function own_verdict(ci, service, declared, in_class, ctx)
+  if ctx.multi[ci.id] then return true end
+  for id in pairs(declared) do
+    if ctx.multi[id] then return true end
+    local owner = ctx.owner[id]
+    if owner == true then return true end
+    if owner and in_class[owner] and ctx.systems({ source = owner }).service[id] ~= service then return true end
+  end
+  return false
+end
+
+local NONE = {}
+
+-- Findings for the servers (`group`: {ci, service}) of one reach class: the foreign peers that
+-- reach a server across a firewall, counted once each, with the first path of each source that
+-- showed one as evidence (at most max_paths). Same-zone peers cross no firewall: they are not
+-- judged here. The sources, and the verdict per service, are the same for every server of the
+-- class unless its declared dependants or its own id make a difference (own_verdict); both only
+-- take peers away, so a server without foreign peers is done before they are looked up.
+local function check_class(group, settings, ctx)
+  local ask = network.answers()
+  local sources, in_class = {}, {}
+  for _, entry in ipairs(ask(group[1].ci, nil, { peers = false })) do
+    if entry.firewall_count > 0 and not in_class[entry.source] then
+      in_class[entry.source] = true
+      sources[#sources + 1] = { entry = entry, info = entry.source_kind ~= "internet" and ctx.systems(entry) }
+    end
+  end
+  local by_service = {}
+  for _, s in ipairs(group) do
+    local ci, service = s.ci, s.service
+    local v = by_service[service]
+    if v == nil then
+      v = verdict(sources, nil, service, NONE, ctx)
+      by_service[service] = v
+    end
+    if v then
+      local declared = settings.declared_dependencies and dependants(ci) or NONE
+      if own_verdict(ci, service, declared, in_class, ctx) then v = verdict(sources, ci, service, declared, ctx) end
+    end
+    if v then
+      report(ci, v.message, { key = "foreign-peers", paths = network.paths_of(ci, v.bad), more_paths = v.more })
+    end
   end
 end
 
@@ -235,11 +287,13 @@ of the service (service = ...) if it is.]],
     end
     local shared = common.set(settings.shared_classes)
     local ctx = {
-      systems = network.per_source(function(source) return source_systems(source, shared) end),
+      owner = {},
+      multi = {},
       first_cache = {},
       max_paths = settings.max_paths,
       max_peers = settings.max_peers,
     }
+    ctx.systems = network.per_source(function(source) return source_systems(source, shared, ctx) end)
     local servers = {}
     for _, service in ipairs(network.sorted_keys(closed)) do
       for _, ci in ipairs(closed[service]) do
@@ -249,8 +303,7 @@ of the service (service = ...) if it is.]],
     end
     -- Servers reached alike are asked about once.
     for _, group in ipairs(network.by_reach_class(servers, function(s) return s.ci end)) do
-      local ask = network.answers()
-      for _, s in ipairs(group) do check_server(s.ci, s.service, settings, ctx, ask) end
+      check_class(group, settings, ctx)
     end
   end,
 }

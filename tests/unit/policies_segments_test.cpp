@@ -182,19 +182,37 @@ TEST_CASE("CLOSED-SERVERS keys a finding by its substance, not by the peers, and
   const auto many = check_fixture("fixtures/rules/CLOSED-SERVERS/fail-many-peers", {"CLOSED-SERVERS"});
   REQUIRE(many.findings.size() == 1);
   const auto& f = many.findings[0];
-  CHECK(f.paths.size() == 3);  // the path that showed each of the three peers
+  // One path per source that showed a peer: the three peers all stand behind the office subnet.
+  CHECK(f.paths.size() == 1);
   CHECK(f.more_paths == 0);
   CHECK(f.paths[0].hops.front().node == "subnet:office-a");
-  const topocheck::SettingOverrides one_path{{"CLOSED-SERVERS", {{"max_paths", int64_t{1}}}}};
-  const auto capped = check_fixture("fixtures/rules/CLOSED-SERVERS/fail-many-peers", {"CLOSED-SERVERS"}, "2026-11-23", one_path);
+  const topocheck::SettingOverrides no_path{{"CLOSED-SERVERS", {{"max_paths", int64_t{0}}}}};
+  const auto capped = check_fixture("fixtures/rules/CLOSED-SERVERS/fail-many-peers", {"CLOSED-SERVERS"}, "2026-11-23", no_path);
   REQUIRE(capped.findings.size() == 1);
-  CHECK(capped.findings[0].paths.size() == 1);
-  CHECK(capped.findings[0].more_paths == 2);
+  CHECK(capped.findings[0].paths.empty());
+  CHECK(capped.findings[0].more_paths == 1);
   // Naming fewer peers does not change the finding's identity.
   const topocheck::SettingOverrides one_name{{"CLOSED-SERVERS", {{"max_peers", int64_t{1}}}}};
   const auto fewer_names = check_fixture("fixtures/rules/CLOSED-SERVERS/fail-many-peers", {"CLOSED-SERVERS"}, "2026-11-23", one_name);
   REQUIRE(fewer_names.findings.size() == 1);
   CHECK(fewer_names.findings[0].fingerprint == f.fingerprint);
+}
+
+TEST_CASE("CLOSED-SERVERS shows one path per source that showed a peer, at most max_paths", "[policy][segments]") {
+  const auto all = check_fixture("fixtures/rules/CLOSED-SERVERS/fail-several-sources", {"CLOSED-SERVERS"});
+  REQUIRE(all.findings.size() == 1);
+  const auto sources = [](const topocheck::Finding& f) {
+    std::vector<std::string> nodes;
+    for (const auto& p : f.paths) nodes.push_back(p.hops.front().node);
+    return nodes;
+  };
+  CHECK(sources(all.findings[0]) == std::vector<std::string>{"subnet:office-a", "subnet:office-b", "subnet:office-c"});
+  CHECK(all.findings[0].more_paths == 0);
+  const topocheck::SettingOverrides two{{"CLOSED-SERVERS", {{"max_paths", int64_t{2}}}}};
+  const auto capped = check_fixture("fixtures/rules/CLOSED-SERVERS/fail-several-sources", {"CLOSED-SERVERS"}, "2026-11-23", two);
+  REQUIRE(capped.findings.size() == 1);
+  CHECK(sources(capped.findings[0]) == std::vector<std::string>{"subnet:office-a", "subnet:office-b"});
+  CHECK(capped.findings[0].more_paths == 1);
 }
 
 TEST_CASE("CLOSED-SERVERS passes on its compliant fixture, edge cases included", "[policy][segments]") {
