@@ -462,6 +462,11 @@ void read_paths(lua_State* L, int idx, Finding& f) {
     const int path_idx = lua_gettop(L);
     Path path;
     path.kind = string_field(L, path_idx, "kind");
+    if (read_packed_path(L, path_idx, path.hops, 256)) {
+      lua_pop(L, 1);
+      f.paths.push_back(std::move(path));
+      continue;
+    }
     lua_getfield(L, path_idx, "hops");
     const int hops_idx = lua_gettop(L);
     if (lua_istable(L, hops_idx)) {

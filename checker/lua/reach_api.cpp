@@ -1,6 +1,8 @@
 #include "checker/lua/reach_api.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
@@ -44,42 +46,164 @@ void push_hop(lua_State* L, const Hop& h) {
   }
 }
 
-// {source, source_kind, source_zone, kind, service, hops = {...}, cis = {ids}}
+// A path's hops and CIs, packed into one block of bytes that the path table keeps (a userdata
+// without metatable, so the sandbox counts its memory and nothing needs finalising). Most paths
+// go straight into report(), which reads the block; the tables for `hops`, `cis` and `firewalls`
+// are made only when a policy reads one of them (path_index). A hop holds what its table would:
+// no rule without a firewall, no location without a line.
+//   u32 magic, u32 hop count, u32 CI count, per hop: node, service, via, firewall, rule_ref, nat,
+//   file (each u32 length + bytes), i64 rule_order, u32 line; then u32 per CI index.
+constexpr uint32_t kPathMagic = 0x70617468;  // "path"
+const char kPathBlobKey = 0;                 // its address keys the block in the path table
+constexpr const char* kPathMeta = "topocheck.path";
+
+void put_u32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+void put_str(std::string& out, const std::string& s) {
+  put_u32(out, static_cast<uint32_t>(s.size()));
+  out += s;
+}
+
+void push_path_blob(lua_State* L, const ReachPath& p) {
+  static thread_local std::string out;
+  out.clear();
+  put_u32(out, kPathMagic);
+  put_u32(out, static_cast<uint32_t>(p.hops.size()));
+  put_u32(out, static_cast<uint32_t>(p.cis.size()));
+  static const std::string kNone;
+  for (const Hop& h : p.hops) {
+    const bool rule = !h.firewall.empty();
+    put_str(out, h.node);
+    put_str(out, h.service);
+    put_str(out, h.via);
+    put_str(out, h.firewall);
+    put_str(out, rule ? h.rule_ref : kNone);
+    put_str(out, h.nat);
+    put_str(out, h.where.line != 0 ? h.where.file : kNone);
+    const int64_t order = rule ? h.rule_order : 0;
+    out.append(reinterpret_cast<const char*>(&order), sizeof order);
+    put_u32(out, h.where.line);
+  }
+  for (Index ci : p.cis) put_u32(out, static_cast<uint32_t>(ci));
+  void* block = lua_newuserdatauv(L, out.size(), 0);
+  std::memcpy(block, out.data(), out.size());
+}
+
+// Reads a packed path back, bounds-checked (a policy can move blocks between tables, not forge
+// them, but a malformed block must not be read past its end).
+class BlobReader {
+ public:
+  BlobReader(const char* data, size_t size) : p_(data), end_(data + size) {}
+  bool u32(uint32_t& v) { return raw(&v, sizeof v); }
+  bool i64(int64_t& v) { return raw(&v, sizeof v); }
+  bool str(std::string& s) {
+    uint32_t n = 0;
+    if (!u32(n) || static_cast<size_t>(end_ - p_) < n) return false;
+    s.assign(p_, n);
+    p_ += n;
+    return true;
+  }
+
+ private:
+  bool raw(void* v, size_t n) {
+    if (static_cast<size_t>(end_ - p_) < n) return false;
+    std::memcpy(v, p_, n);
+    p_ += n;
+    return true;
+  }
+  const char* p_;
+  const char* end_;
+};
+
+struct PathBlob {
+  std::vector<Hop> hops;
+  std::vector<Index> cis;
+};
+
+// The packed path of the table at `idx`, if it has one.
+bool read_blob(lua_State* L, int idx, PathBlob& out, size_t max_hops) {
+  idx = lua_absindex(L, idx);
+  lua_rawgetp(L, idx, &kPathBlobKey);
+  bool ok = false;
+  if (lua_type(L, -1) == LUA_TUSERDATA && !lua_getmetatable(L, -1)) {
+    BlobReader r(static_cast<const char*>(lua_touserdata(L, -1)), lua_rawlen(L, -1));
+    uint32_t magic = 0, hops = 0, cis = 0;
+    ok = r.u32(magic) && magic == kPathMagic && r.u32(hops) && r.u32(cis);
+    for (uint32_t i = 0; ok && i < hops; ++i) {
+      Hop h;
+      ok = r.str(h.node) && r.str(h.service) && r.str(h.via) && r.str(h.firewall) &&
+           r.str(h.rule_ref) && r.str(h.nat) && r.str(h.where.file) && r.i64(h.rule_order) &&
+           r.u32(h.where.line);
+      if (ok && i < max_hops) out.hops.push_back(std::move(h));
+    }
+    for (uint32_t i = 0; ok && i < cis; ++i) {
+      uint32_t ci = 0;
+      ok = r.u32(ci) && ci < context(L).estate->cis.size();
+      if (ok) out.cis.push_back(static_cast<Index>(ci));
+    }
+  }
+  lua_pop(L, 1);
+  return ok;
+}
+
+// __index of a path table: makes `hops`, `cis` (CI views: proxies, then the target) or
+// `firewalls` (firewall CI views crossed, in order) from the packed path on first use and keeps
+// the table in the path.
+int path_index(lua_State* L) {
+  const std::string_view key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
+  if (key != "hops" && key != "cis" && key != "firewalls") return 0;
+  PathBlob blob;
+  if (!read_blob(L, 1, blob, SIZE_MAX)) return 0;
+  if (key == "hops") {
+    lua_createtable(L, static_cast<int>(blob.hops.size()), 0);
+    for (size_t i = 0; i < blob.hops.size(); ++i) {
+      push_hop(L, blob.hops[i]);
+      lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+    }
+  } else if (key == "cis") {
+    lua_createtable(L, static_cast<int>(blob.cis.size()), 0);
+    for (size_t i = 0; i < blob.cis.size(); ++i) {
+      push_ci(L, blob.cis[i]);
+      lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+    }
+  } else {
+    const Estate& e = *context(L).estate;
+    lua_newtable(L);
+    int n = 0;
+    for (const Hop& h : blob.hops) {
+      if (h.firewall.empty()) continue;
+      push_ci(L, e.find_ci(h.firewall));
+      lua_rawseti(L, -2, ++n);
+    }
+  }
+  lua_pushvalue(L, 2);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, 1);
+  return 1;
+}
+
+// {source, source_kind, source_zone, source_ci, source_subnet, source_size, kind, service}, and
+// hops, cis and firewalls on first use (path_index).
 void push_path(lua_State* L, const ReachabilityIndex& reach, const ReachPath& p) {
   const Estate& e = reach.estate();
   const SourceAtom& atom = reach.atoms()[p.source_atom];
   static constexpr const char* kKinds[] = {"internet", "subnet", "ci", "zone"};
-  lua_createtable(L, 0, 8);
+  lua_createtable(L, 0, 9);
   set_string(L, "source", atom.label);
-  set_string(L, "source_kind", kKinds[static_cast<int>(atom.kind)]);
+  lua_pushstring(L, kKinds[static_cast<int>(atom.kind)]);
+  lua_setfield(L, -2, "source_kind");
   if (atom.zone != kNoIndex) set_string(L, "source_zone", e.zones[atom.zone].id);
   if (atom.ci != kNoIndex) set_string(L, "source_ci", e.cis[atom.ci].id);
   if (atom.subnet != kNoIndex) set_string(L, "source_subnet", e.subnets[atom.subnet].id);
   lua_pushinteger(L, static_cast<lua_Integer>(reach.source_size(p.source_atom)));
   lua_setfield(L, -2, "source_size");
-  if (atom.kind == SourceAtom::Kind::internet) set_string(L, "kind", p.confirmed ? "confirmed" : "latent");
+  if (atom.kind == SourceAtom::Kind::internet) {
+    lua_pushstring(L, p.confirmed ? "confirmed" : "latent");
+    lua_setfield(L, -2, "kind");
+  }
   set_string(L, "service", to_string(p.service));
-  lua_createtable(L, static_cast<int>(p.hops.size()), 0);
-  for (size_t i = 0; i < p.hops.size(); ++i) {
-    push_hop(L, p.hops[i]);
-    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
-  }
-  lua_setfield(L, -2, "hops");
-  lua_createtable(L, static_cast<int>(p.cis.size()), 0);
-  for (size_t i = 0; i < p.cis.size(); ++i) {
-    push_ci(L, p.cis[i]);
-    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
-  }
-  lua_setfield(L, -2, "cis");
-  // Firewalls crossed, in order (CI views).
-  lua_newtable(L);
-  int n = 0;
-  for (const Hop& h : p.hops) {
-    if (h.firewall.empty()) continue;
-    push_ci(L, e.find_ci(h.firewall));
-    lua_rawseti(L, -2, ++n);
-  }
-  lua_setfield(L, -2, "firewalls");
+  push_path_blob(L, p);
+  lua_rawsetp(L, -2, &kPathBlobKey);
+  luaL_setmetatable(L, kPathMeta);
 }
 
 void push_paths(lua_State* L, const ReachabilityIndex& reach, const std::vector<ReachPath>& paths) {
@@ -321,7 +445,26 @@ int source_members(lua_State* L) {
 
 }  // namespace
 
+bool read_packed_path(lua_State* L, int idx, std::vector<Hop>& hops, size_t max_hops) {
+  idx = lua_absindex(L, idx);
+  lua_pushliteral(L, "hops");
+  const bool made = lua_rawget(L, idx) != LUA_TNIL;
+  lua_pop(L, 1);
+  if (made) return false;
+  PathBlob blob;
+  if (!read_blob(L, idx, blob, max_hops)) return false;
+  hops = std::move(blob.hops);
+  return true;
+}
+
 void add_reach_functions(lua_State* L) {
+  if (luaL_newmetatable(L, kPathMeta)) {
+    lua_pushcfunction(L, path_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");  // a policy cannot take the lazy fields away
+  }
+  lua_pop(L, 1);
   lua_pushcfunction(L, internet_paths);
   lua_setfield(L, -2, "internet_paths");
   lua_pushcfunction(L, exposed);

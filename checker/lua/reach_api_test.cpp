@@ -3,6 +3,10 @@
 // classes, and ci.relation_count.
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "checker/check/engine.h"
 #include "checker/check/policy.h"
 #include "checker/graph/reach.h"
@@ -146,4 +150,109 @@ TEST_CASE("ci.relation_count counts the relations naming a CI either way", "[lua
     end
   )");
   CHECK(lines == Lines{"app-01 1", "db-01 2", "db-srv-01 2", "etl-01 1", "ws-01 0"});
+}
+
+namespace {
+
+// The findings of a PROBE policy (see probe) over a fixture.
+CheckResult probe_findings(const std::string& fixture, const std::string& check_body) {
+  TempDir dir("reach-api");
+  dir.write("PROBE.lua", "return { id = 'PROBE', title = 't', severity = 'low', clause = 'c', rationale = 'r',\n"
+                         "  remediation = 'm', check = function(estate, settings)\n" + check_body + "\nend }\n");
+  return run_pack_over(dir.root.string(), load_fixture(fixture), options_as_of());
+}
+
+std::string describe_paths(const std::vector<Path>& paths) {
+  std::string text;
+  for (const Path& p : paths) {
+    text += "[" + p.kind + "]";
+    for (const Hop& h : p.hops) {
+      text += " " + h.node + "|" + h.service + "|" + h.via + "|" + h.firewall + "|" + h.rule_ref + "|" +
+              std::to_string(h.rule_order) + "|" + h.nat + "|" + h.where.file + ":" + std::to_string(h.where.line);
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("A path reported unread carries the hops it would have had as tables", "[lua][reach]") {
+  // Internet paths (NAT, kind) and internal ones (firewall rules with their lines), every CI.
+  const CheckResult result = probe_findings("fixtures/sample", R"(
+    for ci in estate.cis() do
+      local unread, read = estate.sources_reaching(ci), estate.sources_reaching(ci)
+      for _, p in ipairs(read) do assert(#p.hops > 0 and p.cis and p.firewalls) end
+      if #unread > 0 then
+        report(ci, "unread", { paths = unread, key = "unread" })
+        report(ci, "read", { paths = read, key = "read" })
+      end
+      local exposure, again = estate.internet_paths(ci), estate.internet_paths(ci)
+      if exposure then
+        for _, p in ipairs(again.paths) do assert(p.hops) end
+        report(ci, "internet unread", { paths = exposure.paths, key = "iu" })
+        report(ci, "internet read", { paths = again.paths, key = "ir" })
+      end
+    end
+  )");
+  REQUIRE(result.errors.empty());
+  std::map<std::string, std::string> by_kind;
+  size_t compared = 0, with_rules = 0, with_nat = 0;
+  for (const Finding& f : result.findings) by_kind[f.ci + " " + f.message] = describe_paths(f.paths);
+  for (const Finding& f : result.findings) {
+    if (f.message != "unread" && f.message != "internet unread") continue;
+    const std::string read = f.message == "unread" ? "read" : "internet read";
+    CHECK(by_kind.at(f.ci + " " + read) == describe_paths(f.paths));
+    ++compared;
+    for (const Path& p : f.paths) {
+      for (const Hop& h : p.hops) {
+        with_rules += !h.rule_ref.empty() && h.where.line != 0;
+        with_nat += !h.nat.empty();
+      }
+    }
+  }
+  CHECK(compared > 10);
+  CHECK(with_rules > 10);
+  CHECK(with_nat > 0);
+}
+
+TEST_CASE("A path's hops, cis and firewalls are made on first read; hops a policy sets win", "[lua][reach]") {
+  const CheckResult result = probe_findings("fixtures/sample", R"(
+    local db = estate.ci("db-srv-01")
+    local first_across = 1
+    for i, e in ipairs(estate.reaching_sources(db)) do
+      if e.firewall_count > 0 then first_across = i break end
+    end
+    local p = estate.sources_reaching(db)[first_across]
+    local keys = {}
+    for k in pairs(p) do if type(k) == "string" then keys[#keys + 1] = k end end
+    table.sort(keys)
+    report(nil, "before reading: " .. table.concat(keys, ","))
+    report(nil, string.format("%d hops, %d cis, first firewall %s, from %s", #p.hops, #p.cis, p.firewalls[1].id, p.source))
+    report(nil, "metatable: " .. tostring(getmetatable(p)))
+    report(nil, "other fields: " .. tostring(p.nothing))
+    local own = estate.sources_reaching(estate.ci("db-srv-01"))[1]
+    own.hops = { { node = "somewhere", service = "tcp/1", via = "start" } }
+    report(estate.ci("db-srv-01"), "own hops", { paths = { own } })
+    -- A packed path swapped for something else under its key is no path, not a crash.
+    local swapped = estate.sources_reaching(estate.ci("db-srv-01"))[1]
+    for k in pairs(swapped) do if type(k) == "userdata" then swapped[k] = estate.ci("fw-1") end end
+    report(nil, "swapped: " .. tostring(swapped.hops))
+    report(estate.ci("fw-1"), "swapped", { paths = { swapped } })
+  )");
+  for (const PolicyError& e : result.errors) UNSCOPED_INFO(e.message);
+  REQUIRE(result.errors.empty());
+  std::map<std::string, const Finding*> by_message;
+  for (const Finding& f : result.findings) by_message[f.message] = &f;
+  CHECK(by_message.count("before reading: service,source,source_ci,source_kind,source_size,source_subnet,source_zone"));
+  CHECK(by_message.count("2 hops, 1 cis, first firewall fw-int-1, from ci:pam-cust-1"));
+  CHECK(by_message.count("metatable: false"));
+  CHECK(by_message.count("other fields: nil"));
+  REQUIRE(by_message.count("own hops"));
+  REQUIRE(by_message["own hops"]->paths.size() == 1);
+  CHECK(describe_paths(by_message["own hops"]->paths) == "[] somewhere|tcp/1|start|||0||:0\n");
+  CHECK(by_message.count("swapped: nil"));
+  REQUIRE(by_message.count("swapped"));
+  CHECK(by_message["swapped"]->paths.size() == 1);
+  CHECK(by_message["swapped"]->paths[0].hops.empty());
 }
