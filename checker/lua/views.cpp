@@ -543,19 +543,35 @@ const T& entity_at(lua_State* L, int arg) {
   return ViewType<T>::table(*context(L).estate)[*index];
 }
 
+// The getters of a view type in the order of its field map: the __index closure's upvalue maps
+// each field name to its position there (a Lua table lookup of an interned string costs less than
+// hashing the key again here).
+template <typename T>
+const std::vector<Getter<T>>& getters() {
+  static const std::vector<Getter<T>> list = [] {
+    std::vector<Getter<T>> v;
+    for (const auto& field : ViewType<T>::fields()) v.push_back(field.second);
+    return v;
+  }();
+  return list;
+}
+
 template <typename T>
 int view_index(lua_State* L) {
-  const auto* index = static_cast<const Index*>(luaL_checkudata(L, 1, ViewType<T>::meta));
-  const std::string_view key = luaL_checkstring(L, 2);
-  const auto& fields = ViewType<T>::fields();
-  const auto it = fields.find(key);
+  // Only reachable as the __index of this view type's metatable, which policies cannot get at
+  // (__metatable is set): argument 1 is one of its views.
+  const Index index = *static_cast<const Index*>(lua_touserdata(L, 1));
+  lua_pushvalue(L, 2);
+  const lua_Integer field = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER ? lua_tointeger(L, -1) : 0;
+  lua_pop(L, 1);
   const Estate& estate = *context(L).estate;
-  const T& entity = ViewType<T>::table(estate)[*index];
-  if (it == fields.end()) {
+  const T& entity = ViewType<T>::table(estate)[index];
+  if (field == 0) {
+    const char* key = luaL_checkstring(L, 2);
     return luaL_error(L, "%s \"%s\" has no field '%s'", ViewType<T>::noun,
-                      std::string(ViewType<T>::label(entity)).c_str(), std::string(key).c_str());
+                      std::string(ViewType<T>::label(entity)).c_str(), key);
   }
-  it->second(L, estate, entity, *index);
+  getters<T>()[static_cast<size_t>(field - 1)](L, estate, entity, index);
   return 1;
 }
 
@@ -581,7 +597,15 @@ int view_eq(lua_State* L) {
 template <typename T>
 void register_view(lua_State* L) {
   luaL_newmetatable(L, ViewType<T>::meta);
-  lua_pushcfunction(L, view_index<T>);
+  const auto& fields = ViewType<T>::fields();
+  lua_createtable(L, 0, static_cast<int>(fields.size()));
+  lua_Integer position = 0;
+  for (const auto& field : fields) {  // the order of getters<T>()
+    lua_pushlstring(L, field.first.data(), field.first.size());
+    lua_pushinteger(L, ++position);
+    lua_rawset(L, -3);
+  }
+  lua_pushcclosure(L, view_index<T>, 1);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, view_newindex);
   lua_setfield(L, -2, "__newindex");
