@@ -7,6 +7,7 @@
 //                                         [--threads N]
 //   BENCH_REPORTS=json,sarif,junit ...     # the report formats to time, each a phase (default json)
 //   BENCH_REPORT_SINK=null                 # discard the reports (default: keep each in memory)
+//   BENCH_POLICY_CPU=1                     # also list every policy's CPU time, slowest first
 //
 // Columns: wall seconds of the phase, peak resident memory so far, resident memory at its end
 // (BENCH_TRIM=1 returns freed memory to the system after loading, to show what the model keeps).
@@ -214,6 +215,12 @@ int main(int argc, char** argv) {
   }
   std::printf("slowest policies: %s\n", line.c_str());
   std::printf("their CPU time: %s; all policies %.2f s\n", cpu_line.c_str(), cpu_total);
+  if (std::getenv("BENCH_POLICY_CPU")) {
+    std::vector<std::pair<double, std::string>> by_cpu;
+    for (const auto& [id, seconds] : result.cpu_seconds) by_cpu.emplace_back(seconds, id);
+    std::sort(by_cpu.rbegin(), by_cpu.rend());
+    for (const auto& [seconds, id] : by_cpu) std::printf("  cpu %-24s %8.3f s\n", id.c_str(), seconds);
+  }
   for (const PolicyError& pe : result.errors) std::fprintf(stderr, "policy error: %s\n", pe.message.c_str());
   return 0;
 }
