@@ -4,7 +4,12 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -78,10 +83,43 @@ class SmallBlocks {
   size_t left_ = 0;
 };
 
+// Developer aid, on with TOPOCHECK_LUA_PROFILE=1: the wall time between two hook calls is charged
+// to the line the policy is on at the second (so a slow API call shows on its line or one just
+// after it), and each sandbox prints its slowest lines to stderr when it closes.
+struct LineProfile {
+  std::unordered_map<std::string, double> seconds;  // "policies/X.lua:42" -> seconds
+  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+
+  void charge(lua_State* L, std::chrono::steady_clock::time_point now) {
+    lua_Debug ar;
+    if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "Sl", &ar)) {
+      seconds[fmt::format("{}:{}", ar.short_src, ar.currentline)] +=
+          std::chrono::duration<double>(now - last).count();
+    }
+    last = now;
+  }
+
+  void print() const {
+    std::vector<std::pair<double, std::string>> lines;
+    double total = 0;
+    for (const auto& [line, t] : seconds) {
+      lines.emplace_back(t, line);
+      total += t;
+    }
+    if (lines.empty()) return;
+    std::sort(lines.rbegin(), lines.rend());
+    if (lines.size() > 40) lines.resize(40);
+    std::string text = fmt::format("lua profile: {:.3f} s in Lua code, slowest lines:\n", total);
+    for (const auto& [t, line] : lines) text += fmt::format("  {:8.3f} s {:5.1f}%  {}\n", t, 100 * t / total, line);
+    std::fputs(text.c_str(), stderr);
+  }
+};
+
 }  // namespace
 
 struct Sandbox::State {
   SmallBlocks blocks;
+  std::unique_ptr<LineProfile> profile;  // TOPOCHECK_LUA_PROFILE=1
   size_t used = 0;
   size_t cap = 0;
   uint64_t instructions = 0;
@@ -173,10 +211,12 @@ void* capped_alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
 void budget_hook(lua_State* L, lua_Debug*) {
   auto* s = state_of(L);
   s->instructions += kHookInterval;
+  const auto now = std::chrono::steady_clock::now();
+  if (s->profile) s->profile->charge(L, now);
   if (s->aborted == SandboxFailure::none) {
     if (s->instructions > s->budget) {
       s->aborted = SandboxFailure::instructions;
-    } else if (std::chrono::steady_clock::now() > s->deadline) {
+    } else if (now > s->deadline) {
       s->aborted = SandboxFailure::time;
     }
   }
@@ -401,6 +441,9 @@ Sandbox::Sandbox(SandboxLimits limits) : limits_(limits), state_(std::make_uniqu
   state_->wall_time = limits_.wall_time;
   state_->max_pattern_subject = limits_.max_pattern_subject;
   state_->deadline = std::chrono::steady_clock::now() + limits_.wall_time;
+  if (const char* env = std::getenv("TOPOCHECK_LUA_PROFILE"); env != nullptr && std::string_view(env) == "1") {
+    state_->profile = std::make_unique<LineProfile>();
+  }
   L_ = lua_newstate(capped_alloc, state_.get());
   if (L_ == nullptr) throw std::bad_alloc();
   open_safe_libraries(L_);
@@ -417,6 +460,7 @@ Sandbox::~Sandbox() {
   // Finalizers (__gc) of policy objects run here under the same hook; an aborted sandbox stops
   // them at once.
   if (L_ != nullptr) lua_close(L_);
+  if (state_->profile) state_->profile->print();
 }
 
 void Sandbox::expose(const char* name) {
