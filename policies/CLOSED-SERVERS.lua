@@ -85,6 +85,8 @@ end
 -- peer is a CI the source stands for, of another service, not the server (`ci`, nil when no
 -- multi-interface CI is the server) and not declared (see dependants); the internet; or a source
 -- that stands for no known CI (by its label).
+local NONE = {}
+
 local function new_peers()
   return { count = 0, showing = 0, bad = {}, seen = {}, named = {}, sources = {} }
 end
@@ -127,8 +129,8 @@ end
 -- The first `n` ids, ascending, of the one-interface CIs of `sources` (labels) that are not of
 -- `service`: the same for every server of a service reached by the same sources, so kept in
 -- ctx.first_cache. `complete`: no further id exists (fewer than `n` then).
-local function first_foreign(ctx, service, sources, n)
-  local key = service .. "|" .. table.concat(sources, "|")
+local function first_foreign(ctx, service, sources, n, sources_key)
+  local key = service .. "|" .. (sources_key or table.concat(sources, "|"))
   local hit = ctx.first_cache[key]
   if hit and (hit.complete or hit.n >= n) then return hit end
   local ids, complete = {}, true
@@ -156,7 +158,7 @@ local function first_names(found, service, declared, ctx)
   local n_declared = 0
   for _ in pairs(declared) do n_declared = n_declared + 1 end
   local names = {}
-  for _, id in ipairs(first_foreign(ctx, service, found.sources, want + n_declared).ids) do
+  for _, id in ipairs(first_foreign(ctx, service, found.sources, want + n_declared, found.sources_key).ids) do
     if #names == want then break end
     if not declared[id] then names[#names + 1] = id end
   end
@@ -176,12 +178,10 @@ local function describe_peers(count, names)
   return text
 end
 
--- What the sources of a reach class (`sources`: {entry, info}, a reaching_sources entry across a
--- firewall and its source_systems, one per source) say about a server of `service` with the `declared` dependants: false when they
--- show no foreign peer, else the finding's message, its evidence entries (`bad`, the first
--- `max_paths` sources that showed a peer) and how many more sources did (`more`). `ci`: see
--- new_peers.
-local function verdict(sources, ci, service, declared, ctx)
+-- The foreign peers that the sources of a reach class (`sources`: {entry, info}, a
+-- reaching_sources entry across a firewall and its source_systems, one per source) show a server
+-- of `service` with the `declared` dependants (see new_peers).
+local function collect(sources, ci, service, declared, ctx)
   local found = new_peers()
   for _, source in ipairs(sources) do
     local before = found.count
@@ -191,6 +191,13 @@ local function verdict(sources, ci, service, declared, ctx)
       if #found.bad < ctx.max_paths then found.bad[#found.bad + 1] = source.entry end
     end
   end
+  return found
+end
+
+-- false when `found` holds no foreign peer, else the finding's message, its evidence entries
+-- (`bad`, the first `max_paths` sources that showed a peer) and how many more sources did
+-- (`more`).
+local function finish(found, service, declared, ctx)
   if found.count == 0 then return false end
   local names = first_names(found, service, declared, ctx)
   return {
@@ -199,6 +206,47 @@ local function verdict(sources, ci, service, declared, ctx)
     bad = found.bad,
     more = found.showing - #found.bad,
   }
+end
+
+local function verdict(sources, ci, service, declared, ctx)
+  return finish(collect(sources, ci, service, declared, ctx), service, declared, ctx)
+end
+
+local NOT_A_SERVICE = {}  -- a service no CI has: every source shows all its one-interface CIs
+
+-- What every source of a reach class shows whatever the service (collect for NOT_A_SERVICE), or
+-- false when a source stands for CIs with several interfaces (they are judged one by one).
+local function class_peers(sources, ctx)
+  local infos = {}
+  for _, source in ipairs(sources) do
+    local info = source.info
+    if info and info.any then
+      if #info.multi > 0 then return false end
+      if info.total > 0 then infos[#infos + 1] = info end
+    end
+  end
+  local all = collect(sources, nil, NOT_A_SERVICE, NONE, ctx)
+  all.infos = infos
+  all.sources_key = table.concat(all.sources, "|")
+  return all
+end
+
+-- The verdict for a server of `service` without declared dependants, from class_peers (`all`):
+-- the same sources show peers unless one stands for CIs of `service` alone; then, and without
+-- `all`, the sources are gone through again.
+local function class_verdict(all, sources, service, ctx)
+  if not all then return verdict(sources, nil, service, NONE, ctx) end
+  local same = 0
+  for _, info in ipairs(all.infos) do
+    local n = info.count[service]
+    if n then
+      if n == info.total then return verdict(sources, nil, service, NONE, ctx) end
+      same = same + n
+    end
+  end
+  local found = { count = all.count - same, showing = all.showing, bad = all.bad, named = all.named,
+                  sources = all.sources, sources_key = all.sources_key }
+  return finish(found, service, NONE, ctx)
 end
 
 -- Could the server `ci` of `service`, with its `declared` dependants, get another verdict than
@@ -217,8 +265,6 @@ local function own_verdict(ci, service, declared, in_class, ctx)
   return false
 end
 
-local NONE = {}
-
 -- Findings for the servers (`group`: {ci, service}) of one reach class: the foreign peers that
 -- reach a server across a firewall, counted once each, with the first path of each source that
 -- showed one as evidence (at most max_paths). Same-zone peers cross no firewall: they are not
@@ -234,12 +280,13 @@ local function check_class(group, settings, ctx)
       sources[#sources + 1] = { entry = entry, info = entry.source_kind ~= "internet" and ctx.systems(entry) }
     end
   end
+  local all = class_peers(sources, ctx)
   local by_service = {}
   for _, s in ipairs(group) do
     local ci, service = s.ci, s.service
     local v = by_service[service]
     if v == nil then
-      v = verdict(sources, nil, service, NONE, ctx)
+      v = class_verdict(all, sources, service, ctx)
       by_service[service] = v
     end
     if v then
