@@ -216,6 +216,9 @@ local NOT_A_SERVICE = {}  -- a service no CI has: every source shows all its one
 
 -- What every source of a reach class shows whatever the service (collect for NOT_A_SERVICE), or
 -- false when a source stands for CIs with several interfaces (they are judged one by one).
+-- Classes whose sources are the same (`key`: their labels and the single peers) share
+-- ctx.by_sources[key]: the verdict per service (the estate has a few such sets and thousands of
+-- classes).
 local function class_peers(sources, ctx)
   local infos = {}
   for _, source in ipairs(sources) do
@@ -228,25 +231,41 @@ local function class_peers(sources, ctx)
   local all = collect(sources, nil, NOT_A_SERVICE, NONE, ctx)
   all.infos = infos
   all.sources_key = table.concat(all.sources, "|")
+  local key = all.sources_key .. "\0" .. table.concat(all.named, "|")
+  all.by_service = ctx.by_sources[key] or {}
+  ctx.by_sources[key] = all.by_service
   return all
 end
 
 -- The verdict for a server of `service` without declared dependants, from class_peers (`all`):
 -- the same sources show peers unless one stands for CIs of `service` alone; then, and without
--- `all`, the sources are gone through again.
+-- `all`, the class's sources are gone through again.
 local function class_verdict(all, sources, service, ctx)
   if not all then return verdict(sources, nil, service, NONE, ctx) end
-  local same = 0
-  for _, info in ipairs(all.infos) do
-    local n = info.count[service]
-    if n then
-      if n == info.total then return verdict(sources, nil, service, NONE, ctx) end
-      same = same + n
+  local shared = all.by_service[service]
+  if shared == nil then
+    local same = 0
+    for _, info in ipairs(all.infos) do
+      local n = info.count[service]
+      if n then
+        if n == info.total then
+          shared = "alone"
+          break
+        end
+        same = same + n
+      end
     end
+    if shared == nil then
+      local found = { count = all.count - same, showing = all.showing, bad = all.bad, named = all.named,
+                      sources = all.sources, sources_key = all.sources_key }
+      shared = finish(found, service, NONE, ctx)
+      shared = shared and shared.message
+    end
+    all.by_service[service] = shared
   end
-  local found = { count = all.count - same, showing = all.showing, bad = all.bad, named = all.named,
-                  sources = all.sources, sources_key = all.sources_key }
-  return finish(found, service, NONE, ctx)
+  if shared == "alone" then return verdict(sources, nil, service, NONE, ctx) end
+  if not shared then return false end
+  return { message = shared, bad = all.bad, more = all.showing - #all.bad }
 end
 
 -- Could the server `ci` of `service`, with its `declared` dependants, get another verdict than
@@ -337,6 +356,7 @@ of the service (service = ...) if it is.]],
       owner = {},
       multi = {},
       first_cache = {},
+      by_sources = {},
       max_paths = settings.max_paths,
       max_peers = settings.max_peers,
     }
