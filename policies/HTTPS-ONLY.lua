@@ -36,25 +36,58 @@ local function user_paths(ci, svc, users, bad, whom, seen, peer_sources, ask)
   end
 end
 
--- Reports `ci` when users reach one of its plaintext services.
-local function check_ci(ci, settings, users, peer_sources, ask)
-  local plaintext, bad, seen = network.listened(ci, settings.plaintext_services), {}, {}
-  local whom = {}
+-- The users reaching `ci` (of a reach class listening on `plaintext`) on its plaintext services
+-- ({bad = sources, whom = descriptions}); with `redirect`, tcp/80 is left out (see check_class).
+-- The same for every CI of the class.
+local function plaintext_users(ci, plaintext, redirect, users, peer_sources, ask)
+  local found, seen = { bad = {}, whom = {} }, {}
   for _, svc in ipairs(plaintext) do
-    local redirect = settings.allow_edge_redirect and common.is_customer_edge(ci) and svc == "tcp/80"
-    if not redirect then
-      user_paths(ci, svc, users, bad, whom, seen, peer_sources, ask)
+    if not (redirect and svc == "tcp/80") then
+      user_paths(ci, svc, users, found.bad, found.whom, seen, peer_sources, ask)
     end
   end
-  if #bad > 0 then
-    local first, left = common.first_paths(bad, settings.max_paths)
-    local services = common.path_services(bad)
-    report(ci, "reachable without encryption: " .. table.concat(whom, ", "), {
-      key = "plaintext:" .. table.concat(services, ","),
-      paths = network.paths_of(ci, first),
-      more_paths = left,
-      evidence = { { fact = "listens on " .. table.concat(plaintext, ", "), at = ci:where("listens") } },
-    })
+  return found
+end
+
+-- The services of `services` that `listens` overlaps, in the order of `services`:
+-- network.listened with the CI's listens read once, not once per service.
+local function listened(listens, services)
+  local result = {}
+  for _, svc in ipairs(services) do
+    if network.overlapping(listens, { svc }) then result[#result + 1] = svc end
+  end
+  return result
+end
+
+-- Reports the CIs of one reach class (`group`, listening on `listens`) that users reach on a
+-- plaintext service. The users are the same for each CI of the class but for the customer's edge
+-- redirect (tcp/80 on a customer edge device, see plaintext_users), which depends on the CI:
+-- they are looked up once per case.
+local function check_class(group, listens, settings, users, peer_sources)
+  local plaintext = listened(listens, settings.plaintext_services)
+  if #plaintext == 0 then return end
+  local may_redirect = false
+  if settings.allow_edge_redirect then
+    for _, svc in ipairs(plaintext) do may_redirect = may_redirect or svc == "tcp/80" end
+  end
+  local ask, by_case = network.answers(), {}
+  for _, ci in ipairs(group) do
+    local redirect = may_redirect and common.is_customer_edge(ci)
+    local found = by_case[redirect]
+    if found == nil then
+      found = plaintext_users(ci, plaintext, redirect, users, peer_sources, ask)
+      by_case[redirect] = found
+    end
+    if #found.bad > 0 then
+      local first, left = common.first_paths(found.bad, settings.max_paths)
+      local services = common.path_services(found.bad)
+      report(ci, "reachable without encryption: " .. table.concat(found.whom, ", "), {
+        key = "plaintext:" .. table.concat(services, ","),
+        paths = network.paths_of(ci, first),
+        more_paths = left,
+        evidence = { { fact = "listens on " .. table.concat(plaintext, ", "), at = ci:where("listens") } },
+      })
+    end
   end
 end
 
@@ -87,19 +120,21 @@ admit users or the internet to it; let only the customer's edge redirect HTTP to
     local user_zones = network.user_zones(settings.user_zones)
     local users = network.per_source(function(path) return source_users(path, user_zones) end)
     local peer_sources = {}
-    local exempt = common.set(settings.exempt_classes)
-    local in_scope = {}
+    -- Classes out of scope: the exempt ones and network devices (common.is_network_device), so
+    -- that a CI's class is read once.
+    local skipped = common.set(settings.exempt_classes)
+    skipped.firewall, skipped.router = true, true
+    local candidates = {}
     for ci in estate.cis() do
-      if common.is_live(ci) and not common.is_network_device(ci) and #ci.listens > 0
-        and not exempt[ci.class] then
-        checked(ci)
-        in_scope[#in_scope + 1] = ci
-      end
+      if not skipped[ci.class] and common.is_live(ci) then candidates[#candidates + 1] = ci end
     end
-    -- CIs reached alike are asked about once.
-    for _, group in ipairs(network.by_reach_class(in_scope, function(ci) return ci end)) do
-      local ask = network.answers()
-      for _, ci in ipairs(group) do check_ci(ci, settings, users, peer_sources, ask) end
+    -- CIs reached alike listen on the same services and are asked about once.
+    for _, group in ipairs(network.by_reach_class(candidates, function(ci) return ci end)) do
+      local listens = group[1].listens
+      if #listens > 0 then
+        for _, ci in ipairs(group) do checked(ci) end
+        check_class(group, listens, settings, users, peer_sources)
+      end
     end
   end,
 }

@@ -7,10 +7,6 @@ local network = import("network")
 -- Evidence items report() keeps per finding (docs/policy-api.md).
 local MAX_EVIDENCE = 1000
 
-local function is_pam(ci)
-  return ci.class == "pam" and ci.provided_by == "customer"
-end
-
 -- The admin services a CI listens on: { {service = "tcp/22"}, ... } as the setting spells them.
 local function admin_services(ci, settings)
   local result = {}
@@ -43,34 +39,37 @@ local function source_info(estate, cache, source)
   return info
 end
 
--- A known CI of the source other than `ci` is not approved.
-local function has_unapproved_other(info, ci, approved)
-  for _, id in ipairs(info.ids) do
-    if id ~= ci.id and not approved[id] then return true end
+-- A known CI of the source other than the one with id `id` is not approved.
+local function has_unapproved_other(info, id, approved)
+  for _, other in ipairs(info.ids) do
+    if other ~= id and not approved[other] then return true end
   end
   return false
 end
 
--- Sources that reach `svc` of `ci` across a firewall and are not approved, one reaching_sources
--- entry per source (network.paths_of gives their paths);
--- and the sources inside `ci`'s zones, whose CIs reach it with no firewall between
--- ({ zone id = { source, ... } }). A source that stands for no known CI but `ci` itself (its own
--- subnet) is not someone else; one that stands for no known CI at all (an office subnet, a
--- partner link, the internet) is. A source standing for more CIs than are approved, besides
--- `ci`, certainly stands for an unapproved one.
--- `ask`: network.answers for `ci`'s reach class (or estate.reaching_sources).
-local function offending_sources(estate, ci, svc, approved, cache, ask)
+-- How many keys a set has.
+local function count_keys(set)
+  local n = 0
+  for _ in pairs(set) do n = n + 1 end
+  return n
+end
+
+-- Of `entries` (reaching_sources{peers = false} into the CI with id `id`; `id` nil: a CI that
+-- none of their sources stands for), those whose sources are not approved, the first entry per
+-- source (network.paths_of gives their paths). A source that stands for no known CI but that CI
+-- itself (its own subnet) is not someone else; one that stands for no known CI at all (an office
+-- subnet, a partner link, the internet) is. A source standing for more CIs than are approved,
+-- besides that CI, certainly stands for an unapproved one.
+local function offending_sources(estate, entries, id, approved, cache)
   local crossing, seen = {}, {}
-  local approved_count = 0
-  for _ in pairs(approved) do approved_count = approved_count + 1 end
-  local paths, peer_sources = ask(ci, svc, { peers = false })
-  for _, path in ipairs(paths) do
+  local approved_count = count_keys(approved)
+  for _, path in ipairs(entries) do
     if not seen[path.source] then
       local offending = true
       if path.source_kind ~= "internet" and path.source_size <= approved_count + 1 then
         local info = source_info(estate, cache, path.source)
-        local others = #info.ids - (info.has[ci.id] and 1 or 0)
-        offending = (others == 0 and not info.has[ci.id]) or has_unapproved_other(info, ci, approved)
+        local others = #info.ids - (info.has[id] and 1 or 0)
+        offending = (others == 0 and not info.has[id]) or has_unapproved_other(info, id, approved)
       end
       if offending then
         seen[path.source] = true
@@ -78,7 +77,27 @@ local function offending_sources(estate, ci, svc, approved, cache, ask)
       end
     end
   end
-  return crossing, peer_sources
+  return crossing
+end
+
+-- The CIs of the reach class of `ci` that the sources of `entries` stand for, as far as
+-- offending_sources looks into them ({id = true}, or nil for none): only for those does the
+-- verdict differ from the one for a CI that none of the sources stands for.
+local function looked_into(estate, ci, entries, approved, cache)
+  local class, ids = estate.reach_class(ci), nil
+  local approved_count = count_keys(approved)
+  for _, path in ipairs(entries) do
+    if path.source_kind ~= "internet" and path.source_size <= approved_count + 1 then
+      for _, id in ipairs(source_info(estate, cache, path.source).ids) do
+        local member = estate.ci(id)
+        if member == ci or (class ~= nil and estate.reach_class(member) == class) then
+          ids = ids or {}
+          ids[id] = true
+        end
+      end
+    end
+  end
+  return ids
 end
 
 local function sorted_keys(set)
@@ -100,33 +119,39 @@ end
 -- The unapproved CIs behind the sources of a zone: how many, a set for lookups, and the first
 -- `limit` + 1 ids in order (enough to name `limit` besides any one CI). The same for every CI of
 -- the zone (nothing filters inside a zone, so all its sources reach each of them), hence computed
--- once per zone; each source's members are read once and not kept.
-local function zone_peers(estate, cache, approved, zone, sources, limit)
+-- once per zone; each source's members are read once and not kept. The zone's finding is
+-- gathered in the same table (see add_peer_finding).
+local function zone_peers(ctx, zone, sources)
   local key = "zone peers " .. zone
-  if cache[key] == nil then
-    local set, count, first = {}, 0, {}
+  if ctx.cache[key] == nil then
+    local set, count, first, size = {}, 0, {}, ctx.settings.max_peers_named + 1
+    local approved, network_devices = ctx.approved, ctx.network_devices
     for _, source in ipairs(sources) do
       for _, m in ipairs(estate.source_members(source)) do
         local id = m.id
-        if not set[id] and not approved[id] and not common.is_network_device(m) then
+        if not set[id] and not approved[id] and not network_devices[id] then
           set[id] = true
           count = count + 1
-          keep_smallest(first, id, limit + 1)
+          -- keep_smallest's own first test, without a call for most members.
+          local last = first[size]
+          if last == nil or id < last then keep_smallest(first, id, size) end
         end
       end
     end
-    cache[key] = { count = count, has = set, first = first }
+    ctx.cache[key] = { zone = zone, count = count, has = set, first = first, systems = 0, evidence = {} }
+    ctx.zones[zone] = ctx.cache[key]
   end
-  return cache[key]
+  return ctx.cache[key]
 end
 
--- "srv-02, srv-03" or "srv-02, srv-03, ... and 120 more": the peers of `ci`, at most `limit` named.
-local function describe_peers(peers, ci, limit)
-  local count = peers.count - (peers.has[ci.id] and 1 or 0)
+-- "srv-02, srv-03" or "srv-02, srv-03, ... and 120 more": the peers of the CI with id `id`, at
+-- most `limit` named.
+local function describe_peers(peers, id, limit)
+  local count = peers.count - (peers.has[id] and 1 or 0)
   local named = {}
-  for _, id in ipairs(peers.first) do
+  for _, other in ipairs(peers.first) do
     if #named == limit then break end
-    if id ~= ci.id then named[#named + 1] = id end
+    if other ~= id then named[#named + 1] = other end
   end
   if count > #named then
     return string.format("%s and %d more", table.concat(named, ", "), count - #named)
@@ -134,29 +159,103 @@ local function describe_peers(peers, ci, limit)
   return table.concat(named, ", ")
 end
 
--- Reports the admin services of one CI (`s.ci`, the `s.position`th in scope) that unapproved
--- sources reach across a firewall, and collects those its zone peers reach into peer_findings.
-local function check_admin_paths(estate, s, settings, approved, cache, peer_findings, ask)
-  local ci = s.ci
-  for order, svc in ipairs(admin_services(ci, settings)) do
-    local crossing, peer_sources = offending_sources(estate, ci, svc, approved, cache, ask)
-    if #crossing > 0 then
-      local names = {}
-      for _, p in ipairs(crossing) do names[#names + 1] = p.source end
-      local first, left = common.first_paths(crossing, settings.max_paths)
-      for _, e in ipairs(first) do e.asked = svc end
-      report(ci, string.format("administrative service %s is reachable across a firewall from %s, not only from the customer's PAM system",
-                               svc, table.concat(names, ", ")), {
-        key = "cross:" .. svc .. ":" .. table.concat(names, ","),
-        paths = network.paths_of(ci, first),
-        more_paths = left,
-      })
+-- describe_peers for the CI with id `id`. Only the first few peers are named: a CI that is not
+-- one of them is described like any other that is (or is not) a peer, so the text is made once
+-- per zone for each of those two cases.
+local function peers_text(peers, id, limit)
+  for _, other in ipairs(peers.first) do
+    if other == id then return describe_peers(peers, id, limit) end
+  end
+  local case = peers.has[id] and "text_peer" or "text_other"
+  peers[case] = peers[case] or describe_peers(peers, id, limit)
+  return peers[case]
+end
+
+-- What every CI of one reach class (that of `ci`) shares for the admin service `svc`: the
+-- reaching_sources{peers = false} entries, those offending for a CI that none of their sources
+-- stands for (`crossing`), the CIs for which that may differ (`looked_into`, nil for none), and
+-- the peers of each zone whose sources reach the class with no firewall between (`zones`, see
+-- zone_peers), in the order of the zone ids.
+local function class_service(ctx, ci, svc)
+  local entries, peer_sources = estate.reaching_sources(ci, svc, { peers = false })
+  local zones = {}
+  for _, zone in ipairs(sorted_keys(peer_sources)) do
+    zones[#zones + 1] = zone_peers(ctx, zone, peer_sources[zone])
+  end
+  return {
+    svc = svc,
+    entries = entries,
+    crossing = offending_sources(estate, entries, nil, ctx.approved, ctx.cache),
+    looked_into = looked_into(estate, ci, entries, ctx.approved, ctx.cache),
+    zones = zones,
+  }
+end
+
+-- class_service for each admin service of `ci`: a reach class listens on the same services.
+local function class_answers(ctx, ci)
+  local answers = {}
+  for _, svc in ipairs(admin_services(ci, ctx.settings)) do
+    answers[#answers + 1] = class_service(ctx, ci, svc)
+  end
+  return answers
+end
+
+-- Reports that unapproved sources (`crossing`) reach the admin service `svc` of `ci` across a
+-- firewall.
+local function report_crossing(ci, svc, crossing, settings)
+  local names = {}
+  for _, p in ipairs(crossing) do names[#names + 1] = p.source end
+  local first, left = common.first_paths(crossing, settings.max_paths)
+  for _, e in ipairs(first) do e.asked = svc end
+  report(ci, string.format("administrative service %s is reachable across a firewall from %s, not only from the customer's PAM system",
+                           svc, table.concat(names, ", ")), {
+    key = "cross:" .. svc .. ":" .. table.concat(names, ","),
+    paths = network.paths_of(ci, first),
+    more_paths = left,
+  })
+end
+
+-- Adds the admin service `svc` of `ci` (id `id`), the `position`th CI in scope, to the finding
+-- of the zone of `peers`. CIs come in scope order, their services in the order of the setting;
+-- report() keeps the first MAX_EVIDENCE items, so the rest are counted and not made.
+local function add_peer_finding(peers, ci, id, position, svc, limit)
+  if peers.last ~= position then
+    peers.last = position
+    peers.systems = peers.systems + 1
+  end
+  if #peers.evidence < MAX_EVIDENCE then
+    peers.evidence[#peers.evidence + 1] = {
+      fact = id .. " " .. svc .. " is reachable from " .. peers_text(peers, id, limit),
+      at = ci:where("listens"),
+    }
+  end
+end
+
+-- Judges the admin services of `ci`, the `position`th CI in scope; `answers`: class_answers for
+-- its reach class. Reports those that unapproved sources reach across a firewall, and adds
+-- those its zone peers reach to the zones' findings. ci.id is read only when the verdict or the
+-- evidence needs it: on a large estate the field reads are much of what a CI costs.
+local function check_ci(ctx, ci, position, answers)
+  local id
+  for _, answer in ipairs(answers) do
+    local crossing = answer.crossing
+    if answer.looked_into then
+      id = id or ci.id
+      if answer.looked_into[id] then
+        crossing = offending_sources(estate, answer.entries, id, ctx.approved, ctx.cache)
+      end
     end
-    for _, zone in ipairs(sorted_keys(peer_sources)) do
-      local peers = zone_peers(estate, cache, approved, zone, peer_sources[zone], settings.max_peers_named)
-      if peers.count - (peers.has[ci.id] and 1 or 0) > 0 then
-        peer_findings[zone] = peer_findings[zone] or {}
-        table.insert(peer_findings[zone], { ci = ci, svc = svc, position = s.position, order = order, peers = peers })
+    if #crossing > 0 then report_crossing(ci, answer.svc, crossing, ctx.settings) end
+    for _, peers in ipairs(answer.zones) do
+      -- Peers besides the CI itself: with two or more there are always some.
+      local reached = peers.count > 1
+      if peers.count == 1 then
+        id = id or ci.id
+        reached = not peers.has[id]
+      end
+      if reached then
+        if #peers.evidence < MAX_EVIDENCE then id = id or ci.id end
+        add_peer_finding(peers, ci, id, position, answer.svc, ctx.settings.max_peers_named)
       end
     end
   end
@@ -201,8 +300,8 @@ break-glass access path (a CI with break_glass = true).]],
         if not approved[jump.id] then
           local clean = true
           for _, svc in ipairs(admin_services(jump, settings)) do
-            local crossing = offending_sources(estate, jump, svc, approved, cache, estate.reaching_sources)
-            if #crossing > 0 then clean = false end
+            local entries = estate.reaching_sources(jump, svc, { peers = false })
+            if #offending_sources(estate, entries, jump.id, approved, cache) > 0 then clean = false end
           end
           if clean then
             approved[jump.id] = true
@@ -212,51 +311,41 @@ break-glass access path (a CI with break_glass = true).]],
       end
     end
 
-    local peer_findings, in_scope = {}, {}
+    -- One pass over the CIs: those in scope (live, not the customer's own, which includes its PAM
+    -- systems), and whether one documents a break-glass path.
+    local in_scope, break_glass = {}, false
     for ci in estate.cis() do
-      if common.is_live(ci) and ci.provided_by ~= "customer" and not is_pam(ci) then
-        in_scope[#in_scope + 1] = { ci = ci, position = #in_scope + 1 }
+      if common.is_live(ci) then
+        break_glass = break_glass or ci.break_glass
+        if ci.provided_by ~= "customer" then in_scope[#in_scope + 1] = ci end
       end
     end
+    -- Firewalls and routers by id: zone_peers leaves them out without reading every member's class.
+    local network_devices = {}
+    for device in estate.cis{class = { "firewall", "router" }} do network_devices[device.id] = true end
+    -- `zones`: the zone_peers of every zone met, by zone id.
+    local ctx = { settings = settings, approved = approved, cache = cache,
+                  network_devices = network_devices, zones = {} }
     -- CIs reached alike are asked about once.
-    for _, group in ipairs(network.by_reach_class(in_scope, function(s) return s.ci end)) do
-      local ask = network.answers()
-      for _, s in ipairs(group) do
-        check_admin_paths(estate, s, settings, approved, cache, peer_findings, ask)
-      end
+    local answers_of = {}
+    for _, group in ipairs(network.by_reach_class(in_scope, function(ci) return ci end)) do
+      local answers = class_answers(ctx, group[1])
+      for _, ci in ipairs(group) do answers_of[ci] = answers end
     end
-    -- Evidence in the order of the CIs, then of the admin services.
-    for _, entries in pairs(peer_findings) do
-      table.sort(entries, function(a, b)
-        if a.position ~= b.position then return a.position < b.position end
-        return a.order < b.order
-      end)
-    end
+    -- In scope order: the evidence of a zone's finding follows the order of the CIs.
+    for position, ci in ipairs(in_scope) do check_ci(ctx, ci, position, answers_of[ci]) end
     -- Peers inside one zone: no firewall between them; one finding per zone, lower severity.
-    local zones = {}
-    for zone in pairs(peer_findings) do zones[#zones + 1] = zone end
-    table.sort(zones)
-    for _, zone in ipairs(zones) do
-      local entries, evidence, systems, count = peer_findings[zone], {}, {}, 0
-      for i, e in ipairs(entries) do
-        if not systems[e.position] then
-          systems[e.position] = true
-          count = count + 1
-        end
-        -- report() keeps the first MAX_EVIDENCE items: the rest would be made for nothing.
-        if i <= MAX_EVIDENCE then
-          evidence[i] = { fact = string.format("%s %s is reachable from %s", e.ci.id, e.svc,
-                                               describe_peers(e.peers, e.ci, settings.max_peers_named)),
-                          at = e.ci:where("listens") }
-        end
+    for _, zone in ipairs(sorted_keys(ctx.zones)) do
+      local peers = ctx.zones[zone]
+      if peers.systems > 0 then
+        report(nil, string.format("administrative services of %d system(s) in zone %s are reachable from peers in the same zone (no firewall between)",
+                                  peers.systems, zone), {
+          key = "peers:" .. zone,
+          severity = "low",
+          at = estate.zone(zone):where(),
+          evidence = peers.evidence,
+        })
       end
-      report(nil, string.format("administrative services of %d system(s) in zone %s are reachable from peers in the same zone (no firewall between)",
-                                count, zone), {
-        key = "peers:" .. zone,
-        severity = "low",
-        at = estate.zone(zone):where(),
-        evidence = evidence,
-      })
     end
 
     -- Admin accounts are customer AD accounts.
@@ -271,10 +360,6 @@ break-glass access path (a CI with break_glass = true).]],
     end
 
     -- A break-glass path for PAM outages.
-    local break_glass = false
-    for ci in estate.cis() do
-      if ci.break_glass and common.is_live(ci) then break_glass = true end
-    end
     if not break_glass then
       report(nil, "no break-glass access path for PAM outages is documented (no CI with break_glass = true)", {
         key = "break-glass",

@@ -60,27 +60,44 @@ local function zone_sides(ci, sides)
   return by_side
 end
 
--- The sides any source can belong to: those of the zones' environments and of the systems'
--- (source_side reads nothing else). Without a source of the other side, no CI need be routed.
-local function sides_present(estate, sides)
-  local present = {}
-  for zone in estate.zones() do
-    local s = side_of(zone.environment, sides)
-    if s then present[s] = true end
+-- Reports a CI (live, not a firewall or router) with interfaces in a production and a test zone.
+local function check_zones(ci, sides)
+  local by_side = zone_sides(ci, sides)
+  if by_side.prod and by_side.test then
+    report(ci, string.format("has interfaces in production zone(s) %s and test zone(s) %s",
+                             table.concat(by_side.prod, ", "), table.concat(by_side.test, ", ")), {
+      key = "zones",
+      evidence = { { fact = "interfaces", at = ci:where("interfaces") } },
+    })
   end
-  for ci in estate.cis() do
-    if not common.is_network_device(ci) then
-      local s = side_of(network.environment(ci), sides)
-      if s then present[s] = true end
-    end
-  end
-  return present
 end
 
--- Reports the sources of the other side that reach `ci` (of `side`). `side_of_source(path)` is
--- source_side memoised per source, false for no side; `peer_sources`: see
--- network.any_peer_source; `ask`: network.answers for `ci`'s reach class.
-local function check_flows(ci, side, settings, side_of_source, peer_sources, ask)
+-- Reports the relations that make a CI of one side serve one of the other.
+local function check_relations(sides)
+  for _, type in ipairs(RELATIONS) do
+    for rel in estate.relations{type = type} do
+      local from = rel.from
+      local a = side_of(network.environment(from), sides)
+      -- The other end matters only when this one has a side.
+      if a then
+        local to = rel.to
+        local b = side_of(network.environment(to), sides)
+        if b and a ~= b and common.is_live(from) and common.is_live(to) then
+          report(from, string.format("%s system %s %s, a %s system", a, type, to.id, b), {
+            key = type .. ":" .. to.id,
+            evidence = { { fact = string.format("%s %s %s", from.id, type, to.id), at = rel:where() } },
+          })
+        end
+      end
+    end
+  end
+end
+
+-- The sources of the other side that reach a CI of `side` in `ci`'s reach class, and the
+-- finding's message and key; false for none. The same for every CI of the class and side.
+-- `side_of_source(path)` is source_side memoised per source, false for no side; `peer_sources`:
+-- see network.any_peer_source; `ask`: network.answers for the class.
+local function flows_into(ci, side, side_of_source, peer_sources, ask)
   local function other_side(path)
     local s = side_of_source(path)
     return s and s ~= side
@@ -93,17 +110,35 @@ local function check_flows(ci, side, settings, side_of_source, peer_sources, ask
       bad[#bad + 1] = source
     end
   end
-  if #bad > 0 then
-    local first, left = common.first_paths(bad, settings.max_paths)
-    local shown = network.paths_of(ci, first)
-    local other = side == "prod" and "test" or "prod"
-    report(ci, string.format("%s system reachable from %s: %s on %s", side, other,
-                             network.source_names(network.one_per_source(bad)),
-                             table.concat(common.path_services(bad), ", ")), {
-      key = "flow:" .. network.source_names(bad),
-      paths = shown,
-      more_paths = left,
-    })
+  if #bad == 0 then return false end
+  local other = side == "prod" and "test" or "prod"
+  return {
+    bad = bad,
+    message = string.format("%s system reachable from %s: %s on %s", side, other,
+                            network.source_names(network.one_per_source(bad)),
+                            table.concat(common.path_services(bad), ", ")),
+    key = "flow:" .. network.source_names(bad),
+  }
+end
+
+-- Reports the CIs of one reach class (`group`, {ci, side} each) that sources of the other side
+-- reach. The sources are judged once per side of the class; only the reported CIs are routed.
+local function check_flows(group, settings, side_of_source, peer_sources)
+  local ask, flows = network.answers(), {}
+  for _, j in ipairs(group) do
+    local found = flows[j.side]
+    if found == nil then
+      found = flows_into(j.ci, j.side, side_of_source, peer_sources, ask)
+      flows[j.side] = found
+    end
+    if found then
+      local first, left = common.first_paths(found.bad, settings.max_paths)
+      report(j.ci, found.message, {
+        key = found.key,
+        paths = network.paths_of(j.ci, first),
+        more_paths = left,
+      })
+    end
   end
 end
 
@@ -133,53 +168,62 @@ replication between the environments, and delete firewall rules that let one rea
     local sides = {}
     for _, e in ipairs(settings.prod) do sides[e] = "prod" end
     for _, e in ipairs(settings.test) do sides[e] = "test" end
-    local any_env = false
-    for zone in estate.zones() do any_env = any_env or zone.environment ~= nil end
-    for ci in estate.cis() do any_env = any_env or ci.environment ~= nil end
+    -- The sides of the zones (few). A CI without an environment of its own takes its zones'.
+    local any_env, zone_present = false, {}
+    for zone in estate.zones() do
+      any_env = any_env or zone.environment ~= nil
+      local s = side_of(zone.environment, sides)
+      if s then zone_present[s] = true end
+    end
+    -- One pass over the CIs: reports those with interfaces in zones of both sides (none without
+    -- such zones), records the checked ones (`candidates`, their sides in `candidate_sides`), and
+    -- finds the sides present, those of the zones and of the CIs' own environments: of any CI
+    -- (`present_any`, a relation joins two CIs) and of the systems (`present`, source_side reads
+    -- nothing else).
+    local present, present_any = {}, {}
+    for s in pairs(zone_present) do present[s], present_any[s] = true, true end
+    local zones_of_both = zone_present.prod and zone_present.test
+    local candidates, candidate_sides = {}, {}
+    for ci in estate.cis() do
+      local env = ci.environment
+      local own = side_of(env, sides)
+      local network_device = common.is_network_device(ci)
+      any_env = any_env or env ~= nil
+      if own then
+        present_any[own] = true
+        if not network_device then present[own] = true end
+      end
+      if not network_device and common.is_live(ci) then
+        -- A CI of a reach class has exactly one interface (estate.reach_class): one zone, and
+        -- no interfaces to list.
+        local class = estate.reach_class(ci)
+        if zones_of_both and class == nil then check_zones(ci, sides) end
+        local side = own
+        if env == nil then side = side_of(network.environment(ci), sides) end
+        if side and (class ~= nil or #ci.interfaces > 0) then
+          checked(ci)
+          candidates[#candidates + 1] = ci
+          candidate_sides[#candidates] = side
+        end
+      end
+    end
     if not any_env then
       notice("neither zones nor CIs name their environment: production and test could not be told apart")
       return
     end
-    for ci in estate.cis() do
-      if common.is_live(ci) and not common.is_network_device(ci) then
-        local by_side = zone_sides(ci, sides)
-        if by_side.prod and by_side.test then
-          report(ci, string.format("has interfaces in production zone(s) %s and test zone(s) %s",
-                                   table.concat(by_side.prod, ", "), table.concat(by_side.test, ", ")), {
-            key = "zones",
-            evidence = { { fact = "interfaces", at = ci:where("interfaces") } },
-          })
-        end
-      end
-    end
-    for _, type in ipairs(RELATIONS) do
-      for rel in estate.relations{type = type} do
-        local a, b = side_of(network.environment(rel.from), sides), side_of(network.environment(rel.to), sides)
-        if a and b and a ~= b and common.is_live(rel.from) and common.is_live(rel.to) then
-          report(rel.from, string.format("%s system %s %s, a %s system", a, type, rel.to.id, b), {
-            key = type .. ":" .. rel.to.id,
-            evidence = { { fact = string.format("%s %s %s", rel.from.id, type, rel.to.id), at = rel:where() } },
-          })
-        end
-      end
-    end
+    -- Without a CI of each side, no relation joins the sides.
+    if present_any.prod and present_any.test then check_relations(sides) end
+    -- A checked CI's side is present: its flows are judged when the other side is present too,
+    -- otherwise no source is of the other side.
+    if not (present.prod and present.test) then return end
+    local judged = {}
+    for k, ci in ipairs(candidates) do judged[k] = { ci = ci, side = candidate_sides[k] } end
     local shared = common.set(settings.shared_classes)
     local side_of_source = network.per_source(function(path) return source_side(path, sides, shared) or false end)
-    local present = sides_present(estate, sides)
     local peer_sources = {}
-    local judged = {}
-    for ci in estate.cis() do
-      local side = side_of(network.environment(ci), sides)
-      if common.is_live(ci) and side and not common.is_network_device(ci) and #ci.interfaces > 0 then
-        checked(ci)
-        local other = side == "prod" and "test" or "prod"
-        if present[other] then judged[#judged + 1] = { ci = ci, side = side } end
-      end
-    end
     -- CIs reached alike are asked about once.
     for _, group in ipairs(network.by_reach_class(judged, function(j) return j.ci end)) do
-      local ask = network.answers()
-      for _, j in ipairs(group) do check_flows(j.ci, j.side, settings, side_of_source, peer_sources, ask) end
+      check_flows(group, settings, side_of_source, peer_sources)
     end
   end,
 }
