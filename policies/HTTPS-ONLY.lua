@@ -49,22 +49,12 @@ local function plaintext_users(ci, plaintext, redirect, users, peer_sources, ask
   return found
 end
 
--- The services of `services` that `listens` overlaps, in the order of `services`:
--- network.listened with the CI's listens read once, not once per service.
-local function listened(listens, services)
-  local result = {}
-  for _, svc in ipairs(services) do
-    if network.overlapping(listens, { svc }) then result[#result + 1] = svc end
-  end
-  return result
-end
-
 -- Reports the CIs of one reach class (`group`, listening on `listens`) that users reach on a
 -- plaintext service. The users are the same for each CI of the class but for the customer's edge
 -- redirect (tcp/80 on a customer edge device, see plaintext_users), which depends on the CI:
 -- they are looked up once per case.
 local function check_class(group, listens, settings, users, peer_sources)
-  local plaintext = listened(listens, settings.plaintext_services)
+  local plaintext = network.listened(listens, settings.plaintext_services)
   if #plaintext == 0 then return end
   local may_redirect = false
   if settings.allow_edge_redirect then

@@ -37,11 +37,12 @@ function network.overlapping(listens, services)
   return nil
 end
 
--- The services of `services` a CI listens on, in the order of `services`.
-function network.listened(ci, services)
+-- The services of `services` that a CI's `listens` (read once: ci.listens makes a new list on
+-- every read) overlap, in the order of `services`.
+function network.listened(listens, services)
   local result = {}
   for _, svc in ipairs(services) do
-    if network.overlapping(ci.listens, { svc }) then result[#result + 1] = svc end
+    if network.overlapping(listens, { svc }) then result[#result + 1] = svc end
   end
   return result
 end
