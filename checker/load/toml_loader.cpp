@@ -158,11 +158,13 @@ std::array<size_t, 12> count_table_headers(const std::vector<std::string>& files
     const char* begin = static_cast<const char*>(map);
     const char* end = begin + size;
     for (const char* p = begin; p < end;) {
-      const void* found = ::memmem(p, static_cast<size_t>(end - p), "[[", 2);
+      // memchr is several times faster than memmem for "[[": most brackets open arrays.
+      const void* found = std::memchr(p, '[', static_cast<size_t>(end - p));
       if (found == nullptr) break;
       const char* at = static_cast<const char*>(found);
+      p = at + 1;
+      if ((at != begin && at[-1] != '\n') || p == end || *p != '[') continue;
       p = at + 2;
-      if (at != begin && at[-1] != '\n') continue;
       const char* name_end = p;
       while (name_end < end && name_end - p < 16 && *name_end != ']') ++name_end;
       const std::string_view name(p, static_cast<size_t>(name_end - p));
