@@ -178,18 +178,32 @@ function network.paths_of(ci, entries)
   local by_asked = {}
   for _, e in ipairs(entries) do
     local asked = e.asked or false
-    by_asked[asked] = by_asked[asked] or {}
-    table.insert(by_asked[asked], e.source)
+    local labels = by_asked[asked]
+    if labels == nil then
+      labels = {}
+      by_asked[asked] = labels
+    end
+    labels[#labels + 1] = e.source
   end
+  -- found[asked][source][service]: the first path of each.
   local found = {}
   for asked, labels in pairs(by_asked) do
+    local of_asked = {}
+    found[asked] = of_asked
     for _, p in ipairs(estate.sources_reaching(ci, asked or nil, { sources = labels })) do
-      local key = tostring(asked) .. " " .. p.source .. " " .. p.service
-      if found[key] == nil then found[key] = p end
+      local of_source = of_asked[p.source]
+      if of_source == nil then
+        of_source = {}
+        of_asked[p.source] = of_source
+      end
+      if of_source[p.service] == nil then of_source[p.service] = p end
     end
   end
   local paths = {}
-  for i, e in ipairs(entries) do paths[i] = found[tostring(e.asked or false) .. " " .. e.source .. " " .. e.service] end
+  for i, e in ipairs(entries) do
+    local of_source = found[e.asked or false][e.source]
+    paths[i] = of_source and of_source[e.service]
+  end
   return paths
 end
 
