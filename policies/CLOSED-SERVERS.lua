@@ -62,7 +62,7 @@ local function source_systems(source, shared, ctx)
   for _, m in ipairs(members) do
     if not shared[m.class] and not common.is_network_device(m) then
       local id, service = m.id, m.service or false
-      if #m.interfaces > 1 then
+      if m.interface_count > 1 then
         info.multi[#info.multi + 1] = { id = id, service = service }
         ctx.multi[id] = true
       else

@@ -88,7 +88,7 @@ local function check_hardware(ci, fields)
 end
 
 local function check_relations(ci)
-  if ci.relation_count == 0 and #ci.interfaces == 0 and #ci.public_ips == 0 then
+  if ci.relation_count == 0 and ci.interface_count == 0 and #ci.public_ips == 0 then
     report(ci, "has no relation to its infrastructure or to other CIs", {
       key = "no-relations",
       evidence = { { fact = "no relation names it, and it has no interface", at = ci:where() } },

@@ -194,13 +194,11 @@ replication between the environments, and delete firewall rules that let one rea
         if not network_device then present[own] = true end
       end
       if not network_device and common.is_live(ci) then
-        -- A CI of a reach class has exactly one interface (estate.reach_class): one zone, and
-        -- no interfaces to list.
-        local class = estate.reach_class(ci)
-        if zones_of_both and class == nil then check_zones(ci, sides) end
+        -- A CI with one interface has one zone.
+        if zones_of_both and ci.interface_count > 1 then check_zones(ci, sides) end
         local side = own
         if env == nil then side = side_of(network.environment(ci), sides) end
-        if side and (class ~= nil or #ci.interfaces > 0) then
+        if side and ci.interface_count > 0 then
           checked(ci)
           candidates[#candidates + 1] = ci
           candidate_sides[#candidates] = side

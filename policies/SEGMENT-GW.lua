@@ -66,7 +66,7 @@ every firewall to forward its logs to the customer's log server (log_to).]],
   check = function(estate, settings)
     local gateway, ignore = common.set(settings.gateway_classes), common.set(settings.ignore_zone_kinds)
     for ci in estate.cis() do
-      if common.is_live(ci) and #ci.interfaces > 0 then
+      if common.is_live(ci) and ci.interface_count > 0 then
         checked(ci)
         if ci.class == "firewall" then
           check_firewall_logs(ci)

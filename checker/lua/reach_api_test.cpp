@@ -152,6 +152,16 @@ TEST_CASE("ci.relation_count counts the relations naming a CI either way", "[lua
   CHECK(lines == Lines{"app-01 1", "db-01 2", "db-srv-01 2", "etl-01 1", "ws-01 0"});
 }
 
+TEST_CASE("ci.interface_count is the length of ci.interfaces", "[lua][views]") {
+  const Lines lines = probe("fixtures/rules/CLOSED-SERVERS/fail-many-peers", R"(
+    for _, id in ipairs({ "fw-1", "db-srv-01", "db-01" }) do
+      local ci = estate.ci(id)
+      report(nil, string.format("%s %d %d", id, ci.interface_count, #ci.interfaces))
+    end
+  )");
+  CHECK(lines == Lines{"db-01 0 0", "db-srv-01 1 1", "fw-1 5 5"});
+}
+
 namespace {
 
 // The findings of a PROBE policy (see probe) over a fixture.

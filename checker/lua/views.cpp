@@ -321,6 +321,7 @@ struct ViewType<Ci> {
         FIELD("where", lua_pushcfunction(L, where_method<Ci>)),
         FIELD("related", lua_pushcfunction(L, related_method)),
         FIELD("relation_count", lua_pushinteger(L, relation_count(L, e, i))),
+        FIELD("interface_count", lua_pushinteger(L, static_cast<lua_Integer>(x.interfaces.size()))),
     };
     return map;
   }
