@@ -58,7 +58,7 @@ end
 -- Registers each CI in ctx.owner (its source's label; true when behind several) or ctx.multi.
 local function source_systems(source, shared, ctx)
   local members = network.members(source)
-  local info = { any = #members > 0, count = {}, total = 0, sorted = {}, service = {}, multi = {} }
+  local info = { label = source.source, any = #members > 0, count = {}, total = 0, sorted = {}, service = {}, multi = {} }
   for _, m in ipairs(members) do
     if not shared[m.class] and not common.is_network_device(m) then
       local id, service = m.id, m.service or false
@@ -88,7 +88,7 @@ end
 local NONE = {}
 
 local function new_peers()
-  return { count = 0, showing = 0, bad = {}, seen = {}, named = {}, sources = {} }
+  return { count = 0, showing = 0, shown = {}, bad = {}, seen = {}, named = {}, sources = {} }
 end
 
 -- A peer that is not among a source's one-interface CIs: counted and named one by one.
@@ -188,6 +188,7 @@ local function collect(sources, ci, service, declared, ctx)
     add_foreign_peers(found, source.entry, source.info, ci, service, declared)
     if found.count > before then
       found.showing = found.showing + 1
+      found.shown[found.showing] = source
       if #found.bad < ctx.max_paths then found.bad[#found.bad + 1] = source.entry end
     end
   end
@@ -237,35 +238,50 @@ local function class_peers(sources, ctx)
   return all
 end
 
--- The verdict for a server of `service` without declared dependants, from class_peers (`all`):
--- the same sources show peers unless one stands for CIs of `service` alone; then, and without
--- `all`, the class's sources are gone through again.
+-- The verdict for a server of `service` without declared dependants, from class_peers (`all`;
+-- without it the class's sources are gone through again). The sources show the peers they show
+-- every service, less the CIs of `service`; a source that stands for CIs of `service` alone
+-- shows none. Count and message are the same for every class with the same sources
+-- (all.by_service); the evidence is the class's own.
 local function class_verdict(all, sources, service, ctx)
   if not all then return verdict(sources, nil, service, NONE, ctx) end
   local shared = all.by_service[service]
   if shared == nil then
-    local same = 0
+    local same, alone = 0, nil
     for _, info in ipairs(all.infos) do
       local n = info.count[service]
       if n then
-        if n == info.total then
-          shared = "alone"
-          break
-        end
         same = same + n
+        if n == info.total then
+          alone = alone or {}
+          alone[info.label] = true
+        end
       end
     end
-    if shared == nil then
-      local found = { count = all.count - same, showing = all.showing, bad = all.bad, named = all.named,
+    shared = false
+    if all.count > same then
+      local found = { count = all.count - same, showing = 0, bad = {}, named = all.named,
                       sources = all.sources, sources_key = all.sources_key }
-      shared = finish(found, service, NONE, ctx)
-      shared = shared and shared.message
+      if alone then
+        found.sources, found.sources_key = {}, nil
+        for _, label in ipairs(all.sources) do
+          if not alone[label] then found.sources[#found.sources + 1] = label end
+        end
+      end
+      shared = { message = finish(found, service, NONE, ctx).message, alone = alone }
     end
     all.by_service[service] = shared
   end
-  if shared == "alone" then return verdict(sources, nil, service, NONE, ctx) end
   if not shared then return false end
-  return { message = shared, bad = all.bad, more = all.showing - #all.bad }
+  if not shared.alone then return { message = shared.message, bad = all.bad, more = all.showing - #all.bad } end
+  local bad, showing = {}, 0
+  for _, source in ipairs(all.shown) do
+    if not (source.info and shared.alone[source.info.label]) then
+      showing = showing + 1
+      if #bad < ctx.max_paths then bad[#bad + 1] = source.entry end
+    end
+  end
+  return { message = shared.message, bad = bad, more = showing - #bad }
 end
 
 -- Could the server `ci` of `service`, with its `declared` dependants, get another verdict than
