@@ -247,7 +247,7 @@ local function class_verdict(all, sources, service, ctx)
   if not all then return verdict(sources, nil, service, NONE, ctx) end
   local shared = all.by_service[service]
   if shared == nil then
-    local same, alone = 0, nil
+    local same, alone, alone_count = 0, nil, 0
     for _, info in ipairs(all.infos) do
       local n = info.count[service]
       if n then
@@ -255,6 +255,7 @@ local function class_verdict(all, sources, service, ctx)
         if n == info.total then
           alone = alone or {}
           alone[info.label] = true
+          alone_count = alone_count + 1
         end
       end
     end
@@ -268,20 +269,19 @@ local function class_verdict(all, sources, service, ctx)
           if not alone[label] then found.sources[#found.sources + 1] = label end
         end
       end
-      shared = { message = finish(found, service, NONE, ctx).message, alone = alone }
+      shared = { message = finish(found, service, NONE, ctx).message, alone = alone, alone_count = alone_count }
     end
     all.by_service[service] = shared
   end
   if not shared then return false end
   if not shared.alone then return { message = shared.message, bad = all.bad, more = all.showing - #all.bad } end
-  local bad, showing = {}, 0
+  -- The sources of `service` alone showed peers to every service (they stand for CIs): not here.
+  local bad = {}
   for _, source in ipairs(all.shown) do
-    if not (source.info and shared.alone[source.info.label]) then
-      showing = showing + 1
-      if #bad < ctx.max_paths then bad[#bad + 1] = source.entry end
-    end
+    if #bad == ctx.max_paths then break end
+    if not (source.info and shared.alone[source.info.label]) then bad[#bad + 1] = source.entry end
   end
-  return { message = shared.message, bad = bad, more = showing - #bad }
+  return { message = shared.message, bad = bad, more = all.showing - shared.alone_count - #bad }
 end
 
 -- Could the server `ci` of `service`, with its `declared` dependants, get another verdict than
