@@ -25,6 +25,28 @@ void set_string(lua_State* L, const char* key, const std::string& value) {
   lua_setfield(L, -2, key);
 }
 
+// The fields a path and a reaching_sources entry share about their source: source,
+// source_kind, source_zone, source_size; set on the table on top of the stack.
+void set_source_fields(lua_State* L, const ReachabilityIndex& reach, Index source_atom) {
+  const SourceAtom& atom = reach.atoms()[source_atom];
+  static constexpr const char* kKinds[] = {"internet", "subnet", "ci", "zone"};
+  set_string(L, "source", atom.label);
+  lua_pushstring(L, kKinds[static_cast<int>(atom.kind)]);
+  lua_setfield(L, -2, "source_kind");
+  if (atom.zone != kNoIndex) set_string(L, "source_zone", reach.estate().zones[atom.zone].id);
+  lua_pushinteger(L, static_cast<lua_Integer>(reach.source_size(source_atom)));
+  lua_setfield(L, -2, "source_size");
+}
+
+// A list of CI views.
+void push_ci_list(lua_State* L, const std::vector<Index>& cis) {
+  lua_createtable(L, static_cast<int>(cis.size()), 0);
+  for (size_t i = 0; i < cis.size(); ++i) {
+    push_ci(L, cis[i]);
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+}
+
 void push_hop(lua_State* L, const Hop& h) {
   lua_createtable(L, 0, 8);
   set_string(L, "node", h.node);
@@ -160,11 +182,7 @@ int path_index(lua_State* L) {
       lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
     }
   } else if (key == "cis") {
-    lua_createtable(L, static_cast<int>(blob.cis.size()), 0);
-    for (size_t i = 0; i < blob.cis.size(); ++i) {
-      push_ci(L, blob.cis[i]);
-      lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
-    }
+    push_ci_list(L, blob.cis);
   } else {
     const Estate& e = *context(L).estate;
     lua_newtable(L);
@@ -186,16 +204,10 @@ int path_index(lua_State* L) {
 void push_path(lua_State* L, const ReachabilityIndex& reach, const ReachPath& p) {
   const Estate& e = reach.estate();
   const SourceAtom& atom = reach.atoms()[p.source_atom];
-  static constexpr const char* kKinds[] = {"internet", "subnet", "ci", "zone"};
   lua_createtable(L, 0, 9);
-  set_string(L, "source", atom.label);
-  lua_pushstring(L, kKinds[static_cast<int>(atom.kind)]);
-  lua_setfield(L, -2, "source_kind");
-  if (atom.zone != kNoIndex) set_string(L, "source_zone", e.zones[atom.zone].id);
+  set_source_fields(L, reach, p.source_atom);
   if (atom.ci != kNoIndex) set_string(L, "source_ci", e.cis[atom.ci].id);
   if (atom.subnet != kNoIndex) set_string(L, "source_subnet", e.subnets[atom.subnet].id);
-  lua_pushinteger(L, static_cast<lua_Integer>(reach.source_size(p.source_atom)));
-  lua_setfield(L, -2, "source_size");
   if (atom.kind == SourceAtom::Kind::internet) {
     lua_pushstring(L, p.confirmed ? "confirmed" : "latent");
     lua_setfield(L, -2, "kind");
@@ -374,15 +386,8 @@ int sources_reaching(lua_State* L) {
 // {source, source_kind, source_zone, source_size, service, firewall_count}: a path's source
 // fields without the path.
 void push_source_reach(lua_State* L, const ReachabilityIndex& reach, const SourceReach& s) {
-  const SourceAtom& atom = reach.atoms()[s.source_atom];
-  static constexpr const char* kKinds[] = {"internet", "subnet", "ci", "zone"};
   lua_createtable(L, 0, 6);
-  set_string(L, "source", atom.label);
-  lua_pushstring(L, kKinds[static_cast<int>(atom.kind)]);
-  lua_setfield(L, -2, "source_kind");
-  if (atom.zone != kNoIndex) set_string(L, "source_zone", reach.estate().zones[atom.zone].id);
-  lua_pushinteger(L, static_cast<lua_Integer>(reach.source_size(s.source_atom)));
-  lua_setfield(L, -2, "source_size");
+  set_source_fields(L, reach, s.source_atom);
   set_string(L, "service", to_string(s.service));
   lua_pushinteger(L, s.firewalls);
   lua_setfield(L, -2, "firewall_count");
@@ -434,12 +439,7 @@ int source_members(lua_State* L) {
   const ReachabilityIndex& reach = reach_of(L);
   const Index atom = reach.find_atom(luaL_checkstring(L, 1));
   if (atom == kNoIndex) return luaL_argerror(L, 1, "no such source");
-  const auto& list = reach.atom_members(atom);
-  lua_createtable(L, static_cast<int>(list.size()), 0);
-  for (size_t i = 0; i < list.size(); ++i) {
-    push_ci(L, list[i]);
-    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
-  }
+  push_ci_list(L, reach.atom_members(atom));
   return 1;
 }
 
